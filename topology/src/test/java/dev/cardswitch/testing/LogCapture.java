@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Captures every log event (all loggers, all levels, down to TRACE) while open, with the formatted
  * message, arguments, MDC and the whole chain of throwables rendered as text, so a test can assert
- * that no card data or secret reached any log line. Use in try-with-resources.
+ * that no card data or secret reached any log line. Use in try-with-resources: {@code try (LogCapture logs = LogCapture.capture()) {...}}.
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
@@ -31,7 +31,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   }
 
   /** Starts capturing; the root logger is set to TRACE until {@link #close()}. */
-  public static LogCapture start() {
+  public static LogCapture capture() {
     LogCapture capture = new LogCapture();
     capture.start0();
     return capture;

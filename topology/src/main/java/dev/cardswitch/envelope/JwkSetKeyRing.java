@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,12 +20,12 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A {@link KeyRing} holding the service's EC P-256 private keys by kid, loaded from a JWK set, so the
@@ -64,9 +63,6 @@ public final class JwkSetKeyRing implements KeyRing {
 
   /** Kid of the current key; the first key of the set when unset. */
   public static final String CARD_KEYS_CURRENT_KID = "CARD_KEYS_CURRENT_KID";
-
-  /** Runs of this many base64url characters in a library message may be key material: cut. */
-  private static final Pattern LONG_BASE64URL = Pattern.compile("[A-Za-z0-9_-]{16,}");
 
   private final Map<String, JWEDecrypter> decrypters;
   private final String currentKid;
@@ -286,47 +282,19 @@ public final class JwkSetKeyRing implements KeyRing {
   }
 
   private String printableKids() {
-    List<String> kids = new ArrayList<>();
-    for (String kid : decrypters.keySet()) {
-      kids.add(EnvelopeFormat.printable(kid));
+    return printable(decrypters.keySet());
+  }
+
+  private static String printable(Collection<String> kids) {
+    List<String> printable = new ArrayList<>();
+    for (String kid : kids) {
+      printable.add(EnvelopeFormat.printable(kid));
     }
-    return String.join(", ", kids);
+    return String.join(", ", printable);
   }
 
   private static JwkSetKeyRing fromJson(String json, String source, Options options) {
-    Map<String, Object> set;
-    try {
-      set = JSONObjectUtils.parse(json);
-    } catch (ParseException e) {
-      // The parser's message may quote the input, which holds private keys: not repeated.
-      throw new InvalidEnvelopeKeyException(
-          source + " is not JSON: expected a JWK set, {\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\", \"kid\": ..., ...}]}");
-    }
-    Object keys = set.get("keys");
-    if (!(keys instanceof List<?>)) {
-      throw new InvalidEnvelopeKeyException(
-          source + " has no \"keys\" array: expected a JWK set, {\"keys\": [...]}");
-    }
-    List<JWK> parsed = new ArrayList<>();
-    int position = 0;
-    for (Object entry : (List<?>) keys) {
-      position++;
-      String label = "key #" + position + " of " + source;
-      if (!(entry instanceof Map<?, ?>)) {
-        throw new InvalidEnvelopeKeyException(label + " is not a JSON object");
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> members = (Map<String, Object>) entry;
-      try {
-        parsed.add(JWK.parse(members));
-      } catch (ParseException | RuntimeException e) {
-        Object kid = members.get("kid");
-        throw new InvalidEnvelopeKeyException(
-            label + (kid instanceof String ? " (kid " + EnvelopeFormat.printable((String) kid) + ")" : "")
-                + " is not a valid JWK: " + withoutKeyMaterial(e.getMessage()));
-      }
-    }
-    return build(parsed, source, options);
+    return build(JwkSetJson.parse(json, source), source, options);
   }
 
   private static JwkSetKeyRing build(List<? extends JWK> keys, String source, Options options) {
@@ -367,8 +335,7 @@ public final class JwkSetKeyRing implements KeyRing {
     } else if (current == null) {
       throw new InvalidEnvelopeKeyException(
           "the current kid " + EnvelopeFormat.printable(options.currentKid()) + " (" + CARD_KEYS_CURRENT_KID
-              + ") is not in " + source + ", whose kids are " + String.join(", ", decrypters.keySet().stream()
-                  .map(EnvelopeFormat::printable).toList())
+              + ") is not in " + source + ", whose kids are " + printable(decrypters.keySet())
               + ": set it to one of them, or unset it to use the first");
     }
     return new JwkSetKeyRing(
@@ -384,13 +351,6 @@ public final class JwkSetKeyRing implements KeyRing {
     }
     decrypter.getJCAContext().setKeyEncryptionProvider(provider.jcaProvider());
     return decrypter;
-  }
-
-  private static String withoutKeyMaterial(String message) {
-    if (message == null) {
-      return "(no detail)";
-    }
-    return LONG_BASE64URL.matcher(message).replaceAll("...");
   }
 
   private static String sanitizedOrNull(String kid) {

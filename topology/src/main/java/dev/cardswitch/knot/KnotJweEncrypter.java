@@ -1,0 +1,65 @@
+package dev.cardswitch.knot;
+
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.RSAEncrypter;
+import dev.cardswitch.CardSwitchException;
+import java.util.Objects;
+
+/**
+ * Builds the JWE that {@code POST /card} carries: compact serialization, {@code alg=RSA-OAEP-256},
+ * {@code enc=A256GCM}, {@code kid} = the key's id (seed 000's recipe).
+ *
+ * <p>The header holds only {@code alg}, {@code enc} and {@code kid}: seed 000 shows no {@code typ}
+ * or {@code cty}, and {@code cty} would wrongly announce a nested JWT ({@code "JWT"}) to Knot.
+ *
+ * <p>Thread-safe. The encrypter and header built for the most recent key are reused (Knot has one
+ * key at a time, so a one-entry cache is enough); a new key replaces them.
+ */
+public final class KnotJweEncrypter {
+
+  /** The {@link CardSwitchException#reason()} when the JCA refuses to encrypt. */
+  public static final String REASON = "KNOT_JWE_FAILED";
+
+  private record Prepared(KnotJwk key, RSAEncrypter encrypter, JWEHeader header) {}
+
+  private volatile Prepared prepared;
+
+  /**
+   * Encrypts the card document for Knot.
+   *
+   * @param key Knot's current key
+   * @param cardDocumentJson the UTF-8 JSON of the card document; read, never copied nor kept (the
+   *     caller zeroes it afterwards)
+   * @return the JWE in compact serialization
+   */
+  public String encrypt(KnotJwk key, byte[] cardDocumentJson) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(cardDocumentJson, "cardDocumentJson");
+    Prepared p = prepare(key);
+    JWEObject jwe = new JWEObject(p.header(), new Payload(cardDocumentJson));
+    try {
+      jwe.encrypt(p.encrypter());
+    } catch (JOSEException e) {
+      // The message of a JOSEException names algorithms and key sizes, never the payload.
+      throw new CardSwitchException(REASON, "JWE encryption for Knot failed: " + e.getMessage(), e);
+    }
+    return jwe.serialize();
+  }
+
+  private Prepared prepare(KnotJwk key) {
+    Prepared p = prepared;
+    if (p != null && p.key().sameKeyAs(key)) {
+      return p;
+    }
+    JWEHeader header = new JWEHeader.Builder(KnotJwk.ALGORITHM, EncryptionMethod.A256GCM)
+        .keyID(key.kid())
+        .build();
+    p = new Prepared(key, new RSAEncrypter(key.publicKey()), header);
+    prepared = p;
+    return p;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.cardswitch.topology;
+
+/**
+ * What the topology counts, beyond Kafka Streams' own metrics. Implementations are thread-safe and
+ * cheap (called on the stream thread); they never receive card data or task-level identifiers.
+ */
+public interface SwitchMetrics {
+
+  /** An event of a type the topology does not handle (yet) was ignored. */
+  void eventIgnored(String eventType);
+
+  /** A switch ended in an outcome with this status (e.g. SWITCHED, SKIPPED). */
+  void outcome(String status);
+
+  /** A switch ended in a dead letter with this reason (e.g. DEADLINE_EXCEEDED). */
+  void deadLetter(String reason);
+
+  /** {@code POST /card} was sent again for a task after a restart found its call in flight. */
+  void resentAfterRestart();
+
+  /** Calls to Knot in flight changed by {@code delta}. */
+  void inFlight(int delta);
+
+  /** A metrics sink that records nothing. */
+  static SwitchMetrics none() {
+    return new SwitchMetrics() {
+      @Override public void eventIgnored(String eventType) {}
+      @Override public void outcome(String status) {}
+      @Override public void deadLetter(String reason) {}
+      @Override public void resentAfterRestart() {}
+      @Override public void inFlight(int delta) {}
+    };
+  }
+}

@@ -1,0 +1,140 @@
+package dev.cardswitch.topology;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the switch topology is built from, besides its ports: topic names, Knot's window, and the
+ * bounds of the asynchronous dispatch. Immutable; validated when built, each error naming the
+ * setting, the bad value and the fix. Thread-safe.
+ */
+public final class TopologyConfig {
+
+  public static final String DEFAULT_WEBHOOK_TOPIC = "knot-webhooks";
+  public static final String DEFAULT_CARD_REFERENCE_TOPIC = "card-references";
+  public static final String DEFAULT_OUTCOME_TOPIC = "switch-outcomes";
+  public static final String DEFAULT_DEAD_LETTER_TOPIC = "switch-dead-letters";
+  /** Knot's window: {@code POST /card} must be answered within 15 s of the AUTHENTICATED webhook. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(15);
+  /** Calls to Knot in flight per application instance; beyond it the topology waits (back-pressure). */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
+  /** How often finished calls are turned into outcomes: bounds the latency the dispatch adds. */
+  public static final Duration DEFAULT_COMPLETION_INTERVAL = Duration.ofMillis(10);
+  /** How often events waiting for their card reference are checked against their deadline. */
+  public static final Duration DEFAULT_WAIT_SCAN_INTERVAL = Duration.ofMillis(250);
+  /** How long a switched task is remembered, so a repeated event for it never reaches Knot again. */
+  public static final Duration DEFAULT_DEDUPLICATION_RETENTION = Duration.ofDays(7);
+
+  private final String webhookTopic;
+  private final String cardReferenceTopic;
+  private final String outcomeTopic;
+  private final String deadLetterTopic;
+  private final Duration window;
+  private final int maxInFlight;
+  private final Duration completionInterval;
+  private final Duration waitScanInterval;
+  private final Duration deduplicationRetention;
+
+  private TopologyConfig(Builder b) {
+    this.webhookTopic = topic("webhookTopic (WEBHOOK_TOPIC)", b.webhookTopic);
+    this.cardReferenceTopic = topic("cardReferenceTopic (CARD_REFERENCE_TOPIC)", b.cardReferenceTopic);
+    this.outcomeTopic = topic("outcomeTopic (OUTCOME_TOPIC)", b.outcomeTopic);
+    this.deadLetterTopic = topic("deadLetterTopic (DEAD_LETTER_TOPIC)", b.deadLetterTopic);
+    this.window = positive("window (SWITCH_WINDOW)", b.window);
+    if (b.maxInFlight < 1) {
+      throw new IllegalArgumentException(
+          "maxInFlight (MAX_IN_FLIGHT) must be at least 1, was " + b.maxInFlight + ": set a positive number of calls");
+    }
+    this.maxInFlight = b.maxInFlight;
+    this.completionInterval = positive("completionInterval", b.completionInterval);
+    this.waitScanInterval = positive("waitScanInterval", b.waitScanInterval);
+    this.deduplicationRetention = positive("deduplicationRetention (DEDUPLICATION_RETENTION)", b.deduplicationRetention);
+    if (deduplicationRetention.compareTo(window) < 0) {
+      throw new IllegalArgumentException("deduplicationRetention (" + deduplicationRetention
+          + ") must be at least the window (" + window + "): a repeated event inside the window must still be recognised");
+    }
+    if (java.util.Set.of(webhookTopic, cardReferenceTopic, outcomeTopic, deadLetterTopic).size() != 4) {
+      throw new IllegalArgumentException("the webhook, card-reference, outcome and dead-letter topics must be four"
+          + " different topics, were " + webhookTopic + ", " + cardReferenceTopic + ", " + outcomeTopic + ", " + deadLetterTopic);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** All defaults. */
+  public static TopologyConfig defaults() {
+    return builder().build();
+  }
+
+  public String webhookTopic() { return webhookTopic; }
+  public String cardReferenceTopic() { return cardReferenceTopic; }
+  public String outcomeTopic() { return outcomeTopic; }
+  public String deadLetterTopic() { return deadLetterTopic; }
+  public Duration window() { return window; }
+  public int maxInFlight() { return maxInFlight; }
+  public Duration completionInterval() { return completionInterval; }
+  public Duration waitScanInterval() { return waitScanInterval; }
+  public Duration deduplicationRetention() { return deduplicationRetention; }
+
+  public Builder toBuilder() {
+    return builder().webhookTopic(webhookTopic).cardReferenceTopic(cardReferenceTopic).outcomeTopic(outcomeTopic)
+        .deadLetterTopic(deadLetterTopic).window(window).maxInFlight(maxInFlight)
+        .completionInterval(completionInterval).waitScanInterval(waitScanInterval)
+        .deduplicationRetention(deduplicationRetention);
+  }
+
+  @Override
+  public String toString() {
+    return "TopologyConfig[webhookTopic=" + webhookTopic + ", cardReferenceTopic=" + cardReferenceTopic
+        + ", outcomeTopic=" + outcomeTopic + ", deadLetterTopic=" + deadLetterTopic + ", window=" + window
+        + ", maxInFlight=" + maxInFlight + ", completionInterval=" + completionInterval
+        + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + "]";
+  }
+
+  private static String topic(String setting, String value) {
+    if (value == null || value.isBlank() || !value.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw new IllegalArgumentException(setting + " must be a Kafka topic name (letters, digits, '.', '_', '-'), was '"
+          + value + "'");
+    }
+    return value;
+  }
+
+  private static Duration positive(String setting, Duration value) {
+    Objects.requireNonNull(value, setting);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(setting + " must be positive, was " + value);
+    }
+    return value;
+  }
+
+  /** Builder with every field at its default. Not thread-safe. */
+  public static final class Builder {
+    private String webhookTopic = DEFAULT_WEBHOOK_TOPIC;
+    private String cardReferenceTopic = DEFAULT_CARD_REFERENCE_TOPIC;
+    private String outcomeTopic = DEFAULT_OUTCOME_TOPIC;
+    private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
+    private Duration window = DEFAULT_WINDOW;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private Duration completionInterval = DEFAULT_COMPLETION_INTERVAL;
+    private Duration waitScanInterval = DEFAULT_WAIT_SCAN_INTERVAL;
+    private Duration deduplicationRetention = DEFAULT_DEDUPLICATION_RETENTION;
+
+    private Builder() {}
+
+    public Builder webhookTopic(String v) { this.webhookTopic = v; return this; }
+    public Builder cardReferenceTopic(String v) { this.cardReferenceTopic = v; return this; }
+    public Builder outcomeTopic(String v) { this.outcomeTopic = v; return this; }
+    public Builder deadLetterTopic(String v) { this.deadLetterTopic = v; return this; }
+    public Builder window(Duration v) { this.window = v; return this; }
+    public Builder maxInFlight(int v) { this.maxInFlight = v; return this; }
+    public Builder completionInterval(Duration v) { this.completionInterval = v; return this; }
+    public Builder waitScanInterval(Duration v) { this.waitScanInterval = v; return this; }
+    public Builder deduplicationRetention(Duration v) { this.deduplicationRetention = v; return this; }
+
+    public TopologyConfig build() {
+      return new TopologyConfig(this);
+    }
+  }
+}

@@ -46,7 +46,10 @@ final class SchemaCatalog {
   }
 
   void close() {
-    store.close();
+    // Under the lock: a request still running must not see its store closed under it.
+    synchronized (storeLock) {
+      store.close();
+    }
   }
 
   /** Registers {@code schemaText} under {@code subject}; returns its global id. */

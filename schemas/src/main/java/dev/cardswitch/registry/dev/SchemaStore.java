@@ -8,8 +8,8 @@ import java.util.function.Consumer;
  * order (the first record claiming an id or a subject version wins), so several registries
  * sharing one store agree on every id, and a restarted registry never hands out an id again.
  *
- * <p>The registry calls a store from one thread at a time (it serializes its calls); {@link
- * #close()} may come from any thread. Implementations say whether they are thread-safe beyond that.
+ * <p>The registry calls a store from one thread at a time (it serializes its calls, {@link
+ * #close()} included), so implementations need not be thread-safe beyond that.
  */
 public interface SchemaStore extends AutoCloseable {
 

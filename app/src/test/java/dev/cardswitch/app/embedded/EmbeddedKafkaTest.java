@@ -71,6 +71,21 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void twoBrokersRunSideBySideInOneJvm() throws Exception {
+    try (EmbeddedKafka first = EmbeddedKafka.start(null);
+        EmbeddedKafka second = EmbeddedKafka.start(null)) {
+      first.createTopic("shared-name", 1, Map.of());
+      second.createTopic("shared-name", 1, Map.of());
+
+      send(first, "shared-name", "k", "first");
+      send(second, "shared-name", "k", "second");
+
+      assertEquals(List.of("k=first"), readAll(first, "shared-name", 1, 1));
+      assertEquals(List.of("k=second"), readAll(second, "shared-name", 1, 1));
+    }
+  }
+
+  @Test
   void aTemporaryDataDirectoryIsDeletedOnClose() {
     Path dir;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(null)) {

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,10 +68,14 @@ class KafkaSchemaStoreTest {
   }
 
   @Test
-  void createsTheTopicCompactedWithOnePartition(TestInfo test) throws Exception {
+  void createsTheTopicCompactedWithOnePartitionAndWritesEachRegistrationToIt(TestInfo test) throws Exception {
     String topic = topicOf(test);
     try (DevSchemaRegistry registry = registryOn(topic);
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      clientOf(registry).register("first-value", record("First", "a"));
+      TopicPartition partition = new TopicPartition(topic, 0);
+      long end =
+          admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS).get(partition).offset();
       TopicDescription description =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -78,6 +84,7 @@ class KafkaSchemaStoreTest {
 
       assertEquals(1, description.partitions().size());
       assertEquals("compact", policy);
+      assertEquals(1, end, "the registration was written before the registry answered");
     }
   }
 

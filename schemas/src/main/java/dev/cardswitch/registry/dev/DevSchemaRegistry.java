@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * 409 when incompatible), {@code POST /subjects/{s}} (look up), {@code GET /subjects}, {@code GET
  * /subjects/{s}/versions}, {@code GET /subjects/{s}/versions/{v|latest}[/schema]}, {@code GET
  * /schemas/ids/{id}[/schema|/versions|/subjects]}, {@code POST
- * /compatibility/subjects/{s}/versions/{v|latest}[?verbose=true]}, {@code GET /config}.
+ * /compatibility/subjects/{s}/versions/{v|latest}[?verbose=true]}, {@code GET|PUT /config} and
+ * {@code GET|PUT /config/{s}} (the level is always BACKWARD; setting it to anything else is refused
+ * with 42203).
  * Registrations live in a {@link SchemaStore}: in memory by default, or a Kafka topic ({@link
  * KafkaSchemaStore}) so ids survive restarts.
  *

@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,11 @@ final class RegistryHttpHandler implements HttpHandler {
   private final BasicCredentials requiredCredentials;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong requests = new AtomicLong();
+  /**
+   * Subjects whose level was set (to BACKWARD, the only one accepted), so that reading it back
+   * answers as Confluent does. Kept in memory only: the level cannot differ from the global one.
+   */
+  private final Set<String> configuredSubjects = ConcurrentHashMap.newKeySet();
 
   RegistryHttpHandler(SchemaCatalog catalog, BasicCredentials requiredCredentials) {
     this.catalog = catalog;
@@ -179,8 +186,15 @@ final class RegistryHttpHandler implements HttpHandler {
         return send(exchange, 200, compatibilityLevel());
       }
       if (size == 2) {
-        allow(method, "GET");
-        if ("true".equalsIgnoreCase(query.get("defaultToGlobal"))) {
+        allow(method, "GET", "PUT");
+        String subject = segments.get(1);
+        if (method.equals("PUT")) {
+          String level = requestedLevel(exchange);
+          configuredSubjects.add(subject);
+          return send(exchange, 200, json.createObjectNode().put("compatibility", level));
+        }
+        if (configuredSubjects.contains(subject)
+            || "true".equalsIgnoreCase(query.get("defaultToGlobal"))) {
           return send(exchange, 200, compatibilityLevel());
         }
         throw new RegistryError(

@@ -324,6 +324,22 @@ class DevSchemaRegistryHttpTest {
   }
 
   @Test
+  void aSubjectLevelIsAbsentUntilSetAndOnlyBackwardCanBeSet() throws Exception {
+    Answer before = call("GET", "/config/parcels-value", null);
+    Answer setBackward = call("PUT", "/config/parcels-value", "{\"compatibility\":\"BACKWARD\"}");
+    Answer after = call("GET", "/config/parcels-value", null);
+    Answer setNone = call("PUT", "/config/parcels-value", "{\"compatibility\":\"NONE\"}");
+
+    assertEquals(404, before.status);
+    assertEquals(40408, before.body.get("error_code").asInt());
+    assertEquals(200, setBackward.status);
+    assertEquals("{\"compatibility\":\"BACKWARD\"}", setBackward.body.toString());
+    assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", after.body.toString());
+    assertEquals(422, setNone.status);
+    assertEquals(42203, setNone.body.get("error_code").asInt());
+  }
+
+  @Test
   void anUnknownPathIs404WithConfluentsBody() throws Exception {
     Answer answer = call("GET", "/no/such/path", null);
 

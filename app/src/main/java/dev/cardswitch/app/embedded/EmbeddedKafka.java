@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka cluster in this JVM: one KRaft process that is both controller and broker,
- * plaintext on 127.0.0.1, replication factor 1 everywhere. For development runs and tests; not
- * for production. Topics are not auto-created: create them with {@link #createTopic}, which
- * returns only once every partition has a leader (producing earlier can fail with {@code
+ * plaintext on 127.0.0.1, replication factor 1 everywhere. For development runs and tests; not for
+ * production. Topics are not auto-created: create them with {@link #createTopic}, which returns
+ * only once every partition has a leader (producing earlier can fail with {@code
  * NOT_LEADER_OR_FOLLOWER}, then loop on {@code OUT_OF_ORDER_SEQUENCE_NUMBER} in an idempotent
  * producer).
  *
@@ -62,6 +62,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Bound for start-up and for each {@link #createTopic} call. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
   /** The only host the cluster listens on. */
   public static final String HOST = "127.0.0.1";
 
@@ -110,22 +111,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     boolean temporary = dataDir == null;
     Path dir;
     try {
-      dir = temporary ? Files.createTempDirectory("embedded-kafka-") : Files.createDirectories(dataDir);
+      dir =
+          temporary
+              ? Files.createTempDirectory("embedded-kafka-")
+              : Files.createDirectories(dataDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the embedded Kafka data directory " + dataDir, e);
+      throw new UncheckedIOException(
+          "Cannot create the embedded Kafka data directory " + dataDir, e);
     }
     KafkaRaftServer server = null;
+    Admin admin = null;
     try {
       Properties previous = readPorts(dir);
       int brokerPort = port != 0 ? port : reusableOrFree(previous.getProperty("broker.port"));
       int controllerPort = reusableOrFree(previous.getProperty("controller.port"), brokerPort);
       Path logDir = dir.resolve(LOG_DIR);
-      KafkaConfig config = new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort), false);
+      KafkaConfig config =
+          new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort), false);
       formatIfNew(logDir);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
       writePorts(dir, brokerPort, controllerPort);
-      Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort));
+      admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort));
       EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, brokerPort, server, admin);
       kafka.awaitBroker();
       log.info(
@@ -135,6 +143,9 @@ public final class EmbeddedKafka implements AutoCloseable {
           temporary ? "temporary" : dir);
       return kafka;
     } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close(Duration.ofSeconds(1));
+      }
       if (server != null) {
         shutdownQuietly(server);
       }
@@ -167,13 +178,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(Map.copyOf(configs));
     long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
     try {
-      admin.createTopics(List.of(topic)).all().get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      admin
+          .createTopics(List.of(topic))
+          .all()
+          .get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new EmbeddedKafkaException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+        throw new EmbeddedKafkaException(
+            "Cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
       }
     } catch (TimeoutException e) {
-      throw new EmbeddedKafkaException("Topic " + name + " not created within " + DEFAULT_TIMEOUT, e);
+      throw new EmbeddedKafkaException(
+          "Topic " + name + " not created within " + DEFAULT_TIMEOUT, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EmbeddedKafkaException("Interrupted while creating topic " + name, e);
@@ -201,7 +217,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     while (true) {
       try {
         // describeCluster lists unfenced brokers only: ours can then lead partitions.
-        if (!admin.describeCluster().nodes().get(POLL_INTERVAL.toMillis() * 20, TimeUnit.MILLISECONDS).isEmpty()) {
+        if (!admin
+            .describeCluster()
+            .nodes()
+            .get(POLL_INTERVAL.toMillis() * 20, TimeUnit.MILLISECONDS)
+            .isEmpty()) {
           return;
         }
       } catch (ExecutionException | TimeoutException e) {
@@ -218,10 +238,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     while (true) {
       try {
         TopicDescription description =
-            admin.describeTopics(List.of(name)).allTopicNames().get(POLL_INTERVAL.toMillis() * 20, TimeUnit.MILLISECONDS).get(name);
+            admin
+                .describeTopics(List.of(name))
+                .allTopicNames()
+                .get(POLL_INTERVAL.toMillis() * 20, TimeUnit.MILLISECONDS)
+                .get(name);
         if (description.partitions().size() != partitions) {
           throw new IllegalStateException(
-              "Topic " + name + " exists with " + description.partitions().size() + " partitions, not " + partitions);
+              "Topic "
+                  + name
+                  + " exists with "
+                  + description.partitions().size()
+                  + " partitions, not "
+                  + partitions);
         }
         if (description.partitions().stream().allMatch(EmbeddedKafka::hasLeader)) {
           return;
@@ -243,7 +272,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static void pause(long deadline, String waitingFor) {
     if (System.nanoTime() > deadline) {
-      throw new EmbeddedKafkaException("Timed out after " + DEFAULT_TIMEOUT + " waiting for " + waitingFor);
+      throw new EmbeddedKafkaException(
+          "Timed out after " + DEFAULT_TIMEOUT + " waiting for " + waitingFor);
     }
     try {
       // Polling Kafka's metadata: nothing to wait on but the next look.
@@ -259,7 +289,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", String.valueOf(NODE_ID));
     props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -299,7 +331,8 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
           .run();
     } catch (Exception e) {
-      throw new EmbeddedKafkaException("Cannot format the embedded Kafka storage in " + logDir + ": " + e.getMessage(), e);
+      throw new EmbeddedKafkaException(
+          "Cannot format the embedded Kafka storage in " + logDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -335,7 +368,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (port > 0 && canBind(port)) {
           return port;
         }
-        log.info("Port {} of the previous run is taken: the embedded broker moves to a new port", port);
+        log.info(
+            "Port {} of the previous run is taken: the embedded broker moves to a new port", port);
       } catch (NumberFormatException e) {
         // fall through to a fresh port
       }
@@ -388,13 +422,15 @@ public final class EmbeddedKafka implements AutoCloseable {
           dir,
           new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
               Files.delete(file);
               return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+            public FileVisitResult postVisitDirectory(Path directory, IOException e)
+                throws IOException {
               Files.delete(directory);
               return FileVisitResult.CONTINUE;
             }

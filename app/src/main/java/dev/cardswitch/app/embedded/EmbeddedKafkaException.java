@@ -3,8 +3,8 @@ package dev.cardswitch.app.embedded;
 import dev.cardswitch.CardSwitchException;
 
 /**
- * The embedded Kafka cluster could not start, format its storage, create a topic, or elect
- * leaders in time. Reason code {@value #REASON}. Immutable; thread-safe.
+ * The embedded Kafka cluster could not start, format its storage, create a topic, or elect leaders
+ * in time. Reason code {@value #REASON}. Immutable; thread-safe.
  */
 public final class EmbeddedKafkaException extends CardSwitchException {
 

@@ -37,10 +37,17 @@ class EmbeddedKafkaTest {
       send(kafka, "greetings", "k", "hello");
 
       assertEquals(List.of("k=hello"), readAll(kafka, "greetings", 3, 1));
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "greetings");
         ConfigEntry policy =
-            admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get("cleanup.policy");
+            admin
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .get("cleanup.policy");
         assertEquals("compact", policy.value());
       }
     }
@@ -65,7 +72,8 @@ class EmbeddedKafkaTest {
     assertTrue(Files.isDirectory(dataDir), "a given data directory is kept");
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
-      assertEquals(bootstrap, kafka.bootstrapServers(), "the previous run's port, free again, is reused");
+      assertEquals(
+          bootstrap, kafka.bootstrapServers(), "the previous run's port, free again, is reused");
       assertEquals(List.of("k=kept"), readAll(kafka, "durable", 1, 1));
     }
   }
@@ -95,11 +103,14 @@ class EmbeddedKafkaTest {
     assertFalse(Files.exists(dir));
   }
 
-  private static void send(EmbeddedKafka kafka, String topic, String key, String value) throws Exception {
+  private static void send(EmbeddedKafka kafka, String topic, String key, String value)
+      throws Exception {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all");
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
@@ -107,11 +118,14 @@ class EmbeddedKafkaTest {
   }
 
   /** Reads the topic from the start until {@code expected} records arrived or 30 s passed. */
-  private static List<String> readAll(EmbeddedKafka kafka, String topic, int partitions, int expected) {
+  private static List<String> readAll(
+      EmbeddedKafka kafka, String topic, int partitions, int expected) {
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            "false");
     List<String> records = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {

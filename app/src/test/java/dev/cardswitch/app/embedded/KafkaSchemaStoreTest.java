@@ -44,9 +44,13 @@ class KafkaSchemaStoreTest {
   }
 
   private static Schema record(String name, String... fields) {
-    StringBuilder json = new StringBuilder("{\"type\":\"record\",\"name\":\"" + name + "\",\"fields\":[");
+    StringBuilder json =
+        new StringBuilder("{\"type\":\"record\",\"name\":\"" + name + "\",\"fields\":[");
     for (int i = 0; i < fields.length; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(fields[i]).append("\",\"type\":\"string\",\"default\":\"\"}");
+      json.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"")
+          .append(fields[i])
+          .append("\",\"type\":\"string\",\"default\":\"\"}");
     }
     return new Schema.Parser().parse(json.append("]}").toString());
   }
@@ -68,19 +72,33 @@ class KafkaSchemaStoreTest {
   }
 
   @Test
-  void createsTheTopicCompactedWithOnePartitionAndWritesEachRegistrationToIt(TestInfo test) throws Exception {
+  void createsTheTopicCompactedWithOnePartitionAndWritesEachRegistrationToIt(TestInfo test)
+      throws Exception {
     String topic = topicOf(test);
     try (DevSchemaRegistry registry = registryOn(topic);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       clientOf(registry).register("first-value", record("First", "a"));
       TopicPartition partition = new TopicPartition(topic, 0);
       long end =
-          admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS).get(partition).offset();
+          admin
+              .listOffsets(Map.of(partition, OffsetSpec.latest()))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .get(partition)
+              .offset();
       TopicDescription description =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       String policy =
-          admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get("cleanup.policy").value();
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .get(resource)
+              .get("cleanup.policy")
+              .value();
 
       assertEquals(1, description.partitions().size());
       assertEquals("compact", policy);
@@ -127,14 +145,18 @@ class KafkaSchemaStoreTest {
 
       assertNotEquals(leftId, rightId);
       assertEquals(leftId, sharedOnRight, "the same schema keeps its global id across registries");
-      assertEquals(record("Right", "r"), leftClient.schemaById(rightId), "each serves what the other wrote");
+      assertEquals(
+          record("Right", "r"), leftClient.schemaById(rightId), "each serves what the other wrote");
     }
   }
 
   @Test
   void anUnreachableBrokerIsAClearStoreFailure() {
     KafkaSchemaStore store =
-        KafkaSchemaStore.builder("127.0.0.1:1").topic("_schemas").timeout(Duration.ofSeconds(2)).build();
+        KafkaSchemaStore.builder("127.0.0.1:1")
+            .topic("_schemas")
+            .timeout(Duration.ofSeconds(2))
+            .build();
     DevSchemaRegistry registry = DevSchemaRegistry.builder().store(store).build();
 
     SchemaStoreException e = assertThrows(SchemaStoreException.class, registry::start);

@@ -47,18 +47,20 @@ import org.slf4j.LoggerFactory;
  * <p>Records follow Confluent's {@code _schemas} layout: JSON key {@code {"keytype":"SCHEMA",
  * "subject", "version", "magic":1}} and JSON value {@code {"subject", "version", "id", "schema",
  * "deleted"}}; the key also carries the {@code id}, so that compaction never drops the winner of
- * two registrations racing for one subject version (the registry settles such races by log
- * order). Records of other key types, tombstones and deleted entries are skipped.
+ * two registrations racing for one subject version (the registry settles such races by log order).
+ * Records of other key types, tombstones and deleted entries are skipped.
  *
- * <p>Not thread-safe on its own (Kafka's consumer is not): the registry calls it from one thread
- * at a time, as {@link SchemaStore} promises.
+ * <p>Not thread-safe on its own (Kafka's consumer is not): the registry calls it from one thread at
+ * a time, as {@link SchemaStore} promises.
  */
 public final class KafkaSchemaStore implements SchemaStore {
 
   /** Confluent's topic name. */
   public static final String DEFAULT_TOPIC = "_schemas";
+
   /** One copy: the development broker has one node. Use 3 on a real cluster. */
   public static final short DEFAULT_REPLICATION_FACTOR = 1;
+
   /** For each start, read, write and topic creation. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -95,10 +97,13 @@ public final class KafkaSchemaStore implements SchemaStore {
   public void start(Consumer<SchemaRecord> sink) {
     this.sink = Objects.requireNonNull(sink, "sink");
     ensureTopic();
-    consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     consumer.assign(List.of(partition));
     consumer.seekToBeginning(List.of(partition));
-    producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
     long end = endOffset();
     readTo(end);
     log.info("Replayed {} records of {}", end, describe());
@@ -117,9 +122,12 @@ public final class KafkaSchemaStore implements SchemaStore {
     try {
       offset = producer.send(message).get(timeout.toMillis(), TimeUnit.MILLISECONDS).offset();
     } catch (ExecutionException e) {
-      throw failure("Could not write " + record + " to " + describe() + ": " + e.getCause().getMessage(), e.getCause());
+      throw failure(
+          "Could not write " + record + " to " + describe() + ": " + e.getCause().getMessage(),
+          e.getCause());
     } catch (TimeoutException e) {
-      throw failure("Writing " + record + " to " + describe() + " was not acknowledged within " + timeout, e);
+      throw failure(
+          "Writing " + record + " to " + describe() + " was not acknowledged within " + timeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failure("Interrupted while writing " + record + " to " + describe(), e);
@@ -154,13 +162,24 @@ public final class KafkaSchemaStore implements SchemaStore {
       if (description == null) {
         NewTopic newTopic =
             new NewTopic(topic, 1, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                .configs(
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
-          admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          admin
+              .createTopics(List.of(newTopic))
+              .all()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
           log.info("Created compacted topic {} (replication factor {})", topic, replicationFactor);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw failure("Could not create topic " + topic + " on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+            throw failure(
+                "Could not create topic "
+                    + topic
+                    + " on "
+                    + bootstrapServers
+                    + ": "
+                    + e.getCause().getMessage(),
+                e.getCause());
           }
         }
       } else {
@@ -169,12 +188,14 @@ public final class KafkaSchemaStore implements SchemaStore {
       awaitLeader(admin, deadline);
     } catch (TimeoutException e) {
       throw failure(
-          "Kafka at " + bootstrapServers + " did not answer within " + timeout + ": is it running?", e);
+          "Kafka at " + bootstrapServers + " did not answer within " + timeout + ": is it running?",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failure("Interrupted while preparing " + describe(), e);
     } catch (ExecutionException e) {
-      throw failure("Could not prepare " + describe() + ": " + e.getCause().getMessage(), e.getCause());
+      throw failure(
+          "Could not prepare " + describe() + ": " + e.getCause().getMessage(), e.getCause());
     } finally {
       // Bounded: by default close() waits for calls still retrying against an absent broker.
       admin.close(Duration.ofSeconds(1));
@@ -184,7 +205,11 @@ public final class KafkaSchemaStore implements SchemaStore {
   private TopicDescription describeTopic(Admin admin)
       throws InterruptedException, ExecutionException, TimeoutException {
     try {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         return null;
@@ -203,16 +228,21 @@ public final class KafkaSchemaStore implements SchemaStore {
               + bootstrapServers
               + " has "
               + description.partitions().size()
-              + " partitions; the schema log needs exactly 1 (a single order decides ids): delete the"
-              + " topic or use another one");
+              + " partitions; the schema log needs exactly 1 (a single order decides ids): delete"
+              + " the topic or use another one");
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config = admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
+    Config config =
+        admin
+            .describeConfigs(List.of(resource))
+            .all()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .get(resource);
     ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
     if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
       log.warn(
-          "Topic {} is not compacted (cleanup.policy={}): retention may delete schemas, and their ids"
-              + " with them; set cleanup.policy=compact",
+          "Topic {} is not compacted (cleanup.policy={}): retention may delete schemas, and their"
+              + " ids with them; set cleanup.policy=compact",
           topic,
           policy == null ? "?" : policy.value());
     }
@@ -232,7 +262,8 @@ public final class KafkaSchemaStore implements SchemaStore {
         // metadata still propagating
       }
       if (System.nanoTime() > deadline) {
-        throw new SchemaStoreException("Topic " + topic + " on " + bootstrapServers + " has no leader after " + timeout);
+        throw new SchemaStoreException(
+            "Topic " + topic + " on " + bootstrapServers + " has no leader after " + timeout);
       }
       Thread.sleep(50);
     }
@@ -253,7 +284,13 @@ public final class KafkaSchemaStore implements SchemaStore {
       while (consumer.position(partition, timeout) < target) {
         if (System.nanoTime() > deadline) {
           throw new SchemaStoreException(
-              "Could not read " + describe() + " up to offset " + target + " within " + timeout + ": is Kafka up?");
+              "Could not read "
+                  + describe()
+                  + " up to offset "
+                  + target
+                  + " within "
+                  + timeout
+                  + ": is Kafka up?");
         }
         for (ConsumerRecord<byte[], byte[]> message : consumer.poll(POLL)) {
           SchemaRecord record = decode(message);
@@ -286,7 +323,11 @@ public final class KafkaSchemaStore implements SchemaStore {
           value.path("id").asInt(),
           value.path("schema").asText());
     } catch (IOException | IllegalArgumentException e) {
-      log.warn("Skipping unreadable record at offset {} of {}: {}", message.offset(), describe(), e.getMessage());
+      log.warn(
+          "Skipping unreadable record at offset {} of {}: {}",
+          message.offset(),
+          describe(),
+          e.getMessage());
       return null;
     }
   }
@@ -320,7 +361,8 @@ public final class KafkaSchemaStore implements SchemaStore {
     config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(CommonClientConfigs.CLIENT_ID_CONFIG, "dev-schema-registry-admin");
     config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+    config.put(
+        CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
     return config;
   }
 
@@ -356,7 +398,8 @@ public final class KafkaSchemaStore implements SchemaStore {
 
     private Builder(String bootstrapServers) {
       if (bootstrapServers == null || bootstrapServers.isBlank()) {
-        throw new IllegalArgumentException("bootstrapServers must name at least one broker, e.g. 127.0.0.1:9092");
+        throw new IllegalArgumentException(
+            "bootstrapServers must name at least one broker, e.g. 127.0.0.1:9092");
       }
       this.bootstrapServers = bootstrapServers;
     }
@@ -372,7 +415,8 @@ public final class KafkaSchemaStore implements SchemaStore {
     /** Used only when the store creates the topic. */
     public Builder replicationFactor(short replicationFactor) {
       if (replicationFactor < 1) {
-        throw new IllegalArgumentException("replicationFactor must be at least 1, got " + replicationFactor);
+        throw new IllegalArgumentException(
+            "replicationFactor must be at least 1, got " + replicationFactor);
       }
       this.replicationFactor = replicationFactor;
       return this;

@@ -39,10 +39,12 @@ class RegistryInteropTest {
   private static final String NPM_CI = "npm ci --prefix schemas/src/test/interop";
 
   @Test
-  void kafkaJsRegistersFetchesAndExchangesPayloadsWithTheDevelopmentRegistry(@TempDir Path tmp) throws Exception {
+  void kafkaJsRegistersFetchesAndExchangesPayloadsWithTheDevelopmentRegistry(@TempDir Path tmp)
+      throws Exception {
     requireNodeModules();
     try (DevSchemaRegistry registry = DevSchemaRegistry.builder().build().start()) {
-      SchemaRegistryClient client = new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build());
+      SchemaRegistryClient client =
+          new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build());
       Schema javaSide =
           new Schema.Parser()
               .parse(
@@ -51,28 +53,39 @@ class RegistryInteropTest {
       GenericRecord fromJava = new GenericData.Record(javaSide);
       fromJava.put("text", "from-java");
       fromJava.put("count", 42);
-      byte[] javaPayload = new AvroSerializer<GenericRecord>(client, false).serialize("java", fromJava);
+      byte[] javaPayload =
+          new AvroSerializer<GenericRecord>(client, false).serialize("java", fromJava);
 
-      JsonNode seen = runNode(tmp, registry.url(), "interop-value", Base64.getEncoder().encodeToString(javaPayload));
+      JsonNode seen =
+          runNode(
+              tmp,
+              registry.url(),
+              "interop-value",
+              Base64.getEncoder().encodeToString(javaPayload));
 
       int id = client.latest("interop-value").id();
       assertEquals(id, seen.get("id").asInt(), "KafkaJS got the id the registry holds");
-      assertEquals(id, seen.get("again").asInt(), "registering again is idempotent for KafkaJS too");
+      assertEquals(
+          id, seen.get("again").asInt(), "registering again is idempotent for KafkaJS too");
       assertEquals(id, seen.get("lookedUp").asInt());
       assertEquals(id, seen.get("latest").asInt());
       assertEquals(client.latest("java-value").id(), id, "one global id for the same schema");
-      assertEquals("Interop", seen.get("fetchedName").asText().replaceFirst("^test\\.interop\\.", ""));
+      assertEquals(
+          "Interop", seen.get("fetchedName").asText().replaceFirst("^test\\.interop\\.", ""));
       assertEquals("{\"text\":\"from-java\",\"count\":42}", seen.get("decodedJava").toString());
       byte[] nodePayload = Base64.getDecoder().decode(seen.get("encoded").asText());
-      GenericRecord fromNode = AvroDeserializer.generic(client, false).deserialize("interop", nodePayload);
+      GenericRecord fromNode =
+          AvroDeserializer.generic(client, false).deserialize("interop", nodePayload);
       assertEquals("from-node", fromNode.get("text").toString());
       assertEquals(7, fromNode.get("count"));
     }
   }
 
   private static void requireNodeModules() {
-    boolean ready = Files.isDirectory(INTEROP.resolve("node_modules/@kafkajs/confluent-schema-registry"));
-    String problem = "node_modules for the registry interop test are missing: run `" + NPM_CI + "` (node 20+)";
+    boolean ready =
+        Files.isDirectory(INTEROP.resolve("node_modules/@kafkajs/confluent-schema-registry"));
+    String problem =
+        "node_modules for the registry interop test are missing: run `" + NPM_CI + "` (node 20+)";
     if (!ready) {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail(problem);
@@ -81,7 +94,8 @@ class RegistryInteropTest {
     }
   }
 
-  private static JsonNode runNode(Path tmp, String url, String subject, String javaPayload) throws Exception {
+  private static JsonNode runNode(Path tmp, String url, String subject, String javaPayload)
+      throws Exception {
     Path out = tmp.resolve("stdout");
     Path err = tmp.resolve("stderr");
     Process node =

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * A user name and password for HTTP basic authentication against a schema registry. The password
- * never leaves this object except inside {@link #authorizationHeader()}; {@link #toString()}
- * masks it. Immutable and thread-safe.
+ * never leaves this object except inside {@link #authorizationHeader()}; {@link #toString()} masks
+ * it. Immutable and thread-safe.
  */
 public final class BasicCredentials {
 
@@ -45,7 +45,8 @@ public final class BasicCredentials {
     int colon = userInfo.indexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException(
-          "basic-auth user info must have the form user:password (value not shown: it is a secret)");
+          "basic-auth user info must have the form user:password (value not shown: it is a"
+              + " secret)");
     }
     return of(userInfo.substring(0, colon), userInfo.substring(colon + 1));
   }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Caches both ways, forever: (subject, schema) to id and id to schema never change in a
  * registry, so after the first call per schema a serde does no HTTP. Listing calls are not cached.
- * Redirects are followed only within the registry's own origin (scheme, host, port), at most {@value
- * #MAX_REDIRECTS} times, so credentials never travel to another host. Credentials are never logged.
+ * Redirects are followed only within the registry's own origin (scheme, host, port), at most
+ * {@value #MAX_REDIRECTS} times, so credentials never travel to another host. Credentials are never
+ * logged.
  *
  * <p>Thread-safe: the caches are concurrent maps; two threads missing the same entry at once may
  * both ask the registry, which answers both the same.
@@ -51,7 +52,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   public HttpSchemaRegistryClient(SchemaRegistryConfig config) {
     this.config = config;
     this.baseUrl = config.url().toString();
-    this.authorization = config.credentials().map(BasicCredentials::authorizationHeader).orElse(null);
+    this.authorization =
+        config.credentials().map(BasicCredentials::authorizationHeader).orElse(null);
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -187,7 +189,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     JsonNode type = answer.get("schemaType");
     if (type != null && !type.isNull() && !"AVRO".equalsIgnoreCase(type.asText())) {
       throw protocolError(
-          answer, what, "the schema is of type " + type.asText() + "; only Avro schemas are supported");
+          answer,
+          what,
+          "the schema is of type " + type.asText() + "; only Avro schemas are supported");
     }
     JsonNode text = answer.get("schema");
     if (text == null || !text.isTextual()) {
@@ -233,7 +237,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode parsed = parseOrNull(response.body());
         if (parsed == null) {
           throw new SchemaRegistryException(
-              "Schema registry at " + baseUrl + " answered " + what + " with a body that is not JSON",
+              "Schema registry at "
+                  + baseUrl
+                  + " answered "
+                  + what
+                  + " with a body that is not JSON",
               status,
               SchemaRegistryException.NONE,
               baseUrl,
@@ -291,9 +299,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   private String timeoutOf(HttpTimeoutException e) {
     return (e instanceof java.net.http.HttpConnectTimeoutException
-            ? config.connectTimeout()
-            : config.requestTimeout())
-        .toMillis()
+                ? config.connectTimeout()
+                : config.requestTimeout())
+            .toMillis()
         + " ms";
   }
 
@@ -320,7 +328,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     String location = response.headers().firstValue("Location").orElse(null);
     if (location == null) {
       throw new SchemaRegistryException(
-          "Schema registry at " + baseUrl + " answered " + what + " with " + status + " and no Location",
+          "Schema registry at "
+              + baseUrl
+              + " answered "
+              + what
+              + " with "
+              + status
+              + " and no Location",
           status,
           SchemaRegistryException.NONE,
           baseUrl,
@@ -348,9 +362,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     boolean keepsMethod = status == 307 || status == 308;
     if (!keepsMethod && !method.equals("GET")) {
       throw new SchemaRegistryException(
-          "Schema registry at " + baseUrl + " answered " + what + " with redirect " + status
+          "Schema registry at "
+              + baseUrl
+              + " answered "
+              + what
+              + " with redirect "
+              + status
               + ", which would turn the request into a GET: set "
-              + SchemaRegistryConfig.SCHEMA_REGISTRY_URL_ENV + " to the registry's final address",
+              + SchemaRegistryConfig.SCHEMA_REGISTRY_URL_ENV
+              + " to the registry's final address",
           status,
           SchemaRegistryException.NONE,
           baseUrl,
@@ -358,7 +378,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
     if (redirects >= MAX_REDIRECTS) {
       throw new SchemaRegistryException(
-          "Schema registry at " + baseUrl + " redirected " + what + " more than " + MAX_REDIRECTS + " times",
+          "Schema registry at "
+              + baseUrl
+              + " redirected "
+              + what
+              + " more than "
+              + MAX_REDIRECTS
+              + " times",
           status,
           SchemaRegistryException.NONE,
           baseUrl,
@@ -382,7 +408,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   private static String origin(URI uri) {
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+    return uri.getScheme()
+        + "://"
+        + uri.getHost()
+        + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
   }
 
   private SchemaRegistryException errorFrom(HttpResponse<String> response, String what) {
@@ -428,7 +457,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
           : "check the credentials in " + SchemaRegistryConfig.BASIC_AUTH_USER_INFO_CONFIG;
     }
     if (errorCode == 404) {
-      return "no such endpoint: is " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL_ENV
+      return "no such endpoint: is "
+          + SchemaRegistryConfig.SCHEMA_REGISTRY_URL_ENV
           + " the registry's base URL?";
     }
     if (status >= 500) {

@@ -21,15 +21,20 @@ public final class SchemaRegistryConfig {
 
   /** Confluent's key for the registry's base URL (one URL; lists are refused). */
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+
   /** Confluent's key for where credentials come from: {@code USER_INFO} or {@code URL}. */
   public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+
   /** Confluent's key for {@code user:password} when the source is {@code USER_INFO}. */
   public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
+
   /** The same, with the {@code schema.registry.} prefix Confluent also accepts. */
   public static final String PREFIXED_BASIC_AUTH_USER_INFO_CONFIG =
       "schema.registry.basic.auth.user.info";
+
   /** Confluent's key for the connect timeout, in milliseconds. */
   public static final String CONNECT_TIMEOUT_MS_CONFIG = "http.connect.timeout.ms";
+
   /** Confluent's key for the time to wait for an answer, in milliseconds. */
   public static final String REQUEST_TIMEOUT_MS_CONFIG = "http.read.timeout.ms";
 
@@ -38,8 +43,10 @@ public final class SchemaRegistryConfig {
 
   /** Confluent's default source: credentials, if any, are in the URL's user-info part. */
   public static final String DEFAULT_CREDENTIALS_SOURCE = "URL";
+
   /** Short: the registry is a local or same-datacentre service, asked once per schema. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Well under Kafka's {@code max.poll.interval.ms}, which a stuck first fetch must not exceed. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -195,7 +202,9 @@ public final class SchemaRegistryConfig {
       return this;
     }
 
-    /** @throws ConfigException naming the setting that is wrong */
+    /**
+     * @throws ConfigException naming the setting that is wrong
+     */
     public SchemaRegistryConfig build() {
       return new SchemaRegistryConfig(this);
     }
@@ -213,12 +222,14 @@ public final class SchemaRegistryConfig {
 
     static ParsedUrl parse(String text) {
       if (text == null || text.isBlank()) {
-        throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG + " is empty: set it to the registry's URL");
+        throw new ConfigException(
+            SCHEMA_REGISTRY_URL_CONFIG + " is empty: set it to the registry's URL");
       }
       if (text.indexOf(',') >= 0) {
         throw new ConfigException(
             SCHEMA_REGISTRY_URL_CONFIG
-                + " lists several URLs: give one (put a load balancer in front of several registries)");
+                + " lists several URLs: give one (put a load balancer in front of several"
+                + " registries)");
       }
       URI uri;
       try {
@@ -226,7 +237,10 @@ public final class SchemaRegistryConfig {
       } catch (URISyntaxException e) {
         // The input may hold credentials: name the position, not the value.
         throw new ConfigException(
-            SCHEMA_REGISTRY_URL_CONFIG + " is not a valid URL (error at index " + e.getIndex() + ")");
+            SCHEMA_REGISTRY_URL_CONFIG
+                + " is not a valid URL (error at index "
+                + e.getIndex()
+                + ")");
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -235,17 +249,20 @@ public final class SchemaRegistryConfig {
                 + " must be an http:// or https:// URL, e.g. http://127.0.0.1:8081");
       }
       if (uri.getHost() == null) {
-        throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG + " has no host: e.g. http://127.0.0.1:8081");
+        throw new ConfigException(
+            SCHEMA_REGISTRY_URL_CONFIG + " has no host: e.g. http://127.0.0.1:8081");
       }
       if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-        throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG + " must not have a query or a fragment");
+        throw new ConfigException(
+            SCHEMA_REGISTRY_URL_CONFIG + " must not have a query or a fragment");
       }
       BasicCredentials credentials = null;
       String rawUserInfo = uri.getRawUserInfo();
       if (rawUserInfo != null) {
         try {
           credentials =
-              BasicCredentials.parseUserInfo(URLDecoder.decode(rawUserInfo, StandardCharsets.UTF_8));
+              BasicCredentials.parseUserInfo(
+                  URLDecoder.decode(rawUserInfo, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG + ": " + e.getMessage());
         }

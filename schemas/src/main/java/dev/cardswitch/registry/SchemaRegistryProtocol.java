@@ -27,31 +27,44 @@ public final class SchemaRegistryProtocol {
 
   /** HTTP 404: the subject has no versions. */
   public static final int SUBJECT_NOT_FOUND = 40401;
+
   /** HTTP 404: the subject exists but not this version. */
   public static final int VERSION_NOT_FOUND = 40402;
+
   /** HTTP 404: no schema with this id, or the schema is not registered under the subject. */
   public static final int SCHEMA_NOT_FOUND = 40403;
+
   /** HTTP 404: the subject has no subject-level compatibility configured. */
   public static final int SUBJECT_COMPATIBILITY_NOT_CONFIGURED = 40408;
-  /** HTTP 409: the schema breaks the subject's compatibility rule (Confluent uses the status itself). */
+
+  /**
+   * HTTP 409: the schema breaks the subject's compatibility rule (Confluent uses the status
+   * itself).
+   */
   public static final int INCOMPATIBLE_SCHEMA = 409;
+
   /** HTTP 422: the schema does not parse, or is of a type the registry does not serve. */
   public static final int INVALID_SCHEMA = 42201;
+
   /** HTTP 422: the version is neither an integer in [1, 2^31-1] nor {@code latest}. */
   public static final int INVALID_VERSION = 42202;
+
   /** HTTP 422: unknown or unsupported compatibility level. */
   public static final int INVALID_COMPATIBILITY_LEVEL = 42203;
+
   /** HTTP 500: the registry's backing store failed. */
   public static final int STORE_ERROR = 50001;
 
-  /** The compatibility rule Confluent applies by default, and the only one the dev registry knows. */
+  /**
+   * The compatibility rule Confluent applies by default, and the only one the dev registry knows.
+   */
   public static final String BACKWARD = "BACKWARD";
 
   private SchemaRegistryProtocol() {}
 
   /**
-   * Whether {@code contentType} (a request's header value, parameters allowed, null when absent)
-   * is one the registry accepts. An absent header is accepted, as Confluent's server does.
+   * Whether {@code contentType} (a request's header value, parameters allowed, null when absent) is
+   * one the registry accepts. An absent header is accepted, as Confluent's server does.
    */
   public static boolean isAcceptedRequestType(String contentType) {
     if (contentType == null || contentType.isBlank()) {
@@ -62,7 +75,9 @@ public final class SchemaRegistryProtocol {
     return ACCEPTED_REQUEST_TYPES.contains(type.trim().toLowerCase(Locale.ROOT));
   }
 
-  /** The TopicNameStrategy subject of a topic's keys or values: {@code <topic>-key}/{@code -value}. */
+  /**
+   * The TopicNameStrategy subject of a topic's keys or values: {@code <topic>-key}/{@code -value}.
+   */
   public static String subject(String topic, boolean isKey) {
     return topic + (isKey ? "-key" : "-value");
   }

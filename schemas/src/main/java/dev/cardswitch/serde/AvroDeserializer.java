@@ -33,10 +33,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * schema given at construction; with {@code specific.avro.reader=true}, the generated class named
  * by the writer's schema; otherwise the writer's schema itself (generic records).
  *
- * <p>Failures are {@link SerializationException}s that name the topic, the schema id, lengths
- * and schema names, never payload bytes or decoded values: records may hold card data. After the
- * first record per schema id there is no registry call; the datum reader per writer id is cached,
- * and each thread reuses its decoder.
+ * <p>Failures are {@link SerializationException}s that name the topic, the schema id, lengths and
+ * schema names, never payload bytes or decoded values: records may hold card data. After the first
+ * record per schema id there is no registry call; the datum reader per writer id is cached, and
+ * each thread reuses its decoder.
  *
  * <p>Thread-safe once configured.
  */
@@ -62,7 +62,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   }
 
   /** Reads generic records with the writer's own schema. */
-  public static AvroDeserializer<GenericRecord> generic(SchemaRegistryClient client, boolean isKey) {
+  public static AvroDeserializer<GenericRecord> generic(
+      SchemaRegistryClient client, boolean isKey) {
     return new AvroDeserializer<>(client, isKey, new Reader(null, null, false));
   }
 
@@ -113,7 +114,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
     BinaryDecoder decoder =
         DecoderFactory.get()
-            .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
+            .binaryDecoder(
+                data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
     decoders.set(decoder);
     try {
       return reader.read(null, decoder);
@@ -156,7 +158,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     Reader policy = current.reader;
     if (policy.type != null) {
       checkResolvable(writer, policy.schema, id, topic);
-      return new SpecificDatumReader<>(writer, policy.schema, SpecificData.getForClass(policy.type));
+      return new SpecificDatumReader<>(
+          writer, policy.schema, SpecificData.getForClass(policy.type));
     }
     if (policy.schema != null) {
       checkResolvable(writer, policy.schema, id, topic);
@@ -204,7 +207,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
             e);
       }
       throw new SerializationException(
-          "Could not fetch writer schema id " + id + " for topic " + topic + ": " + e.getMessage(), e);
+          "Could not fetch writer schema id " + id + " for topic " + topic + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -215,7 +219,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   }
 
   private static void checkResolvable(Schema writer, Schema reader, int id, String topic) {
-    SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    SchemaPairCompatibility result =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
     if (result.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
       return;
     }

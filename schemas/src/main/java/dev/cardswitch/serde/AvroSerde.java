@@ -12,11 +12,11 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka {@link Serde} for Avro records in Confluent's wire format: an {@link AvroSerializer}
- * and an {@link AvroDeserializer} sharing one registry client. Build one per topic side with
- * {@link #specific} or {@link #generic}; or name this class in Kafka's configuration and let
- * {@link #configure(Map, boolean)} read Confluent's keys. No static state: each serde is built
- * from the registry client it is given.
+ * A Kafka {@link Serde} for Avro records in Confluent's wire format: an {@link AvroSerializer} and
+ * an {@link AvroDeserializer} sharing one registry client. Build one per topic side with {@link
+ * #specific} or {@link #generic}; or name this class in Kafka's configuration and let {@link
+ * #configure(Map, boolean)} read Confluent's keys. No static state: each serde is built from the
+ * registry client it is given.
  *
  * <p>Thread-safe once configured.
  */
@@ -44,7 +44,8 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
   public static <T extends SpecificRecord> AvroSerde<T> specific(
       Class<T> type, SchemaRegistryClient client, boolean isKey, AvroSerdeConfig config) {
     return new AvroSerde<>(
-        new AvroSerializer<>(client, isKey, config), AvroDeserializer.specific(type, client, isKey));
+        new AvroSerializer<>(client, isKey, config),
+        AvroDeserializer.specific(type, client, isKey));
   }
 
   /** A serde of generic records; reads with the writer's schema. */

@@ -13,11 +13,13 @@ public final class AvroSerdeConfig {
 
   /** Confluent's key: register the writer's schema on first use (else only look its id up). */
   public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
+
   /** Confluent's key: deserialize into the generated class named by the writer's schema. */
   public static final String SPECIFIC_AVRO_READER_CONFIG = "specific.avro.reader";
 
   /** Confluent's default: producers register their schemas. */
   public static final boolean DEFAULT_AUTO_REGISTER_SCHEMAS = true;
+
   /** Confluent's default: generic records unless a class or reader schema is given. */
   public static final boolean DEFAULT_SPECIFIC_AVRO_READER = false;
 

@@ -22,20 +22,19 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Serializes Avro records (generated {@link SpecificRecord}s or {@link
- * org.apache.avro.generic.GenericRecord}s) in Confluent's wire format (see {@link WireFormat}).
- * The writer's schema is registered under the topic's TopicNameStrategy subject ({@code
- * <topic>-key} or {@code <topic>-value}); with {@code auto.register.schemas=false} its id is only
- * looked up.
+ * org.apache.avro.generic.GenericRecord}s) in Confluent's wire format (see {@link WireFormat}). The
+ * writer's schema is registered under the topic's TopicNameStrategy subject ({@code <topic>-key} or
+ * {@code <topic>-value}); with {@code auto.register.schemas=false} its id is only looked up.
  *
  * <p>Construct it with a registry client ({@link #AvroSerializer(SchemaRegistryClient, boolean)}),
  * or let Kafka construct it by class name and call {@link #configure(Map, boolean)} with
  * Confluent's keys ({@code schema.registry.url}, {@code basic.auth.*}, {@code
  * auto.register.schemas}).
  *
- * <p>After the first record of each (topic, schema) there is no registry call: the id and the
- * datum writer are cached, and each thread reuses its buffer and encoder, so a record costs the
- * returned array. Errors never carry field values: Avro's messages can quote them, so only the
- * exception type is reported, except for a null field (whose message is a field path).
+ * <p>After the first record of each (topic, schema) there is no registry call: the id and the datum
+ * writer are cached, and each thread reuses its buffer and encoder, so a record costs the returned
+ * array. Errors never carry field values: Avro's messages can quote them, so only the exception
+ * type is reported, except for a null field (whose message is a field path).
  *
  * <p>Thread-safe once configured.
  */
@@ -55,7 +54,8 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
 
   public AvroSerializer(SchemaRegistryClient client, boolean isKey, AvroSerdeConfig config) {
     this.settings =
-        new Settings(Objects.requireNonNull(client, "client"), isKey, Objects.requireNonNull(config));
+        new Settings(
+            Objects.requireNonNull(client, "client"), isKey, Objects.requireNonNull(config));
   }
 
   /**
@@ -127,7 +127,9 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     }
     int id = schemaId(current, topic, schema);
     DatumWriter<Object> writer =
-        specific ? new SpecificDatumWriter<>(schema) : new GenericDatumWriter<>(schema, GenericData.get());
+        specific
+            ? new SpecificDatumWriter<>(schema)
+            : new GenericDatumWriter<>(schema, GenericData.get());
     Target target = new Target(id, writer, specific);
     targetsByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).put(schema, target);
     return target;
@@ -137,7 +139,9 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     String subject = SchemaRegistryProtocol.subject(topic, current.isKey);
     boolean register = current.config.autoRegisterSchemas();
     try {
-      return register ? current.client.register(subject, schema) : current.client.idOf(subject, schema);
+      return register
+          ? current.client.register(subject, schema)
+          : current.client.idOf(subject, schema);
     } catch (SchemaRegistryException e) {
       if (!register && (e.isSchemaNotFound() || e.isSubjectNotFound())) {
         throw new SerializationException(

@@ -23,8 +23,8 @@ final class SchemaIdTable<V> {
   }
 
   /**
-   * The value for {@code id}, computed once under the table's lock when absent. The computation
-   * may do I/O; other ids wait for it, which happens only while a consumer meets new schemas.
+   * The value for {@code id}, computed once under the table's lock when absent. The computation may
+   * do I/O; other ids wait for it, which happens only while a consumer meets new schemas.
    */
   @SuppressWarnings("unchecked")
   synchronized V computeIfAbsent(int id, IntFunction<V> compute) {

@@ -11,16 +11,18 @@ public final class WireFormat {
 
   /** The only magic byte Confluent has defined. */
   public static final byte MAGIC_BYTE = 0;
+
   /** Bytes of the schema id. */
   public static final int SCHEMA_ID_SIZE = 4;
+
   /** Bytes before the Avro body: magic byte and schema id. */
   public static final int HEADER_SIZE = 1 + SCHEMA_ID_SIZE;
 
   private WireFormat() {}
 
   /**
-   * The schema id in a payload's header, after checking the header. Messages name lengths and
-   * the magic byte, never payload contents.
+   * The schema id in a payload's header, after checking the header. Messages name lengths and the
+   * magic byte, never payload contents.
    *
    * @throws SerializationException when the payload is shorter than the header or does not start
    *     with the magic byte

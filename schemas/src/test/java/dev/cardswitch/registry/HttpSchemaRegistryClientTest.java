@@ -92,11 +92,16 @@ class HttpSchemaRegistryClientTest {
 
     assertEquals(List.of("greetings-value"), client.subjects());
     assertEquals(List.of(1), client.versions("greetings-value"));
-    assertEquals(new RegisteredSchema("greetings-value", 1, id, GREETING), client.latest("greetings-value"));
-    assertEquals(new RegisteredSchema("greetings-value", 1, id, GREETING), client.version("greetings-value", 1));
+    assertEquals(
+        new RegisteredSchema("greetings-value", 1, id, GREETING), client.latest("greetings-value"));
+    assertEquals(
+        new RegisteredSchema("greetings-value", 1, id, GREETING),
+        client.version("greetings-value", 1));
     CompatibilityCheck check = client.checkCompatibility("greetings-value", withoutDefault);
     assertFalse(check.compatible());
-    assertTrue(check.messages().toString().contains("READER_FIELD_MISSING_DEFAULT_VALUE"), check.toString());
+    assertTrue(
+        check.messages().toString().contains("READER_FIELD_MISSING_DEFAULT_VALUE"),
+        check.toString());
   }
 
   @Test
@@ -104,65 +109,94 @@ class HttpSchemaRegistryClientTest {
     registry = DevSchemaRegistry.builder().build().start();
     HttpSchemaRegistryClient client = clientFor(registry.url());
 
-    SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client.schemaById(77));
+    SchemaRegistryException e =
+        assertThrows(SchemaRegistryException.class, () -> client.schemaById(77));
 
     assertEquals(404, e.httpStatus());
     assertEquals(40403, e.errorCode());
     assertTrue(e.isSchemaNotFound());
     assertEquals(registry.url(), e.url());
     assertEquals(
-        "Schema registry at " + registry.url() + " answered HTTP 404 to GET /schemas/ids/77: error_code 40403,"
+        "Schema registry at "
+            + registry.url()
+            + " answered HTTP 404 to GET /schemas/ids/77: error_code 40403,"
             + " Schema 77 not found",
         e.getMessage());
   }
 
   @Test
   void sendsBasicAuthCredentialsWhenConfigured() {
-    registry = DevSchemaRegistry.builder().requireCredentials(BasicCredentials.of("svc", PASSWORD)).build().start();
+    registry =
+        DevSchemaRegistry.builder()
+            .requireCredentials(BasicCredentials.of("svc", PASSWORD))
+            .build()
+            .start();
     HttpSchemaRegistryClient client =
         new HttpSchemaRegistryClient(
-            SchemaRegistryConfig.builder(registry.url()).credentials(BasicCredentials.of("svc", PASSWORD)).build());
+            SchemaRegistryConfig.builder(registry.url())
+                .credentials(BasicCredentials.of("svc", PASSWORD))
+                .build());
 
     assertEquals(1, client.register("greetings-value", GREETING));
   }
 
   @Test
   void configuredWithUserInfoTheSerdeAuthenticates() {
-    registry = DevSchemaRegistry.builder().requireCredentials(BasicCredentials.of("svc", PASSWORD)).build().start();
+    registry =
+        DevSchemaRegistry.builder()
+            .requireCredentials(BasicCredentials.of("svc", PASSWORD))
+            .build()
+            .start();
     AvroSerde<GenericRecord> serde = new AvroSerde<>();
     serde.configure(
         Map.of(
-            "schema.registry.url", registry.url(),
-            "basic.auth.credentials.source", "USER_INFO",
-            "basic.auth.user.info", "svc:" + PASSWORD),
+            "schema.registry.url",
+            registry.url(),
+            "basic.auth.credentials.source",
+            "USER_INFO",
+            "basic.auth.user.info",
+            "svc:" + PASSWORD),
         false);
     GenericRecord greeting = new GenericData.Record(GREETING);
     greeting.put("text", "hello");
 
     byte[] bytes = serde.serializer().serialize("greetings", greeting);
 
-    assertEquals("hello", serde.deserializer().deserialize("greetings", bytes).get("text").toString());
+    assertEquals(
+        "hello", serde.deserializer().deserialize("greetings", bytes).get("text").toString());
   }
 
   @Test
   void wrongCredentialsAreRefusedWithoutShowingThem() {
-    registry = DevSchemaRegistry.builder().requireCredentials(BasicCredentials.of("svc", PASSWORD)).build().start();
+    registry =
+        DevSchemaRegistry.builder()
+            .requireCredentials(BasicCredentials.of("svc", PASSWORD))
+            .build()
+            .start();
     HttpSchemaRegistryClient client =
         new HttpSchemaRegistryClient(
-            SchemaRegistryConfig.builder(registry.url()).credentials(BasicCredentials.of("svc", "wrong-" + PASSWORD)).build());
+            SchemaRegistryConfig.builder(registry.url())
+                .credentials(BasicCredentials.of("svc", "wrong-" + PASSWORD))
+                .build());
 
     SchemaRegistryException e =
-        assertThrows(SchemaRegistryException.class, () -> client.register("greetings-value", GREETING));
+        assertThrows(
+            SchemaRegistryException.class, () -> client.register("greetings-value", GREETING));
 
     assertEquals(401, e.httpStatus());
-    assertTrue(e.getMessage().contains("check the credentials in basic.auth.user.info"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("check the credentials in basic.auth.user.info"), e.getMessage());
     assertFalse(e.getMessage().contains(PASSWORD), e.getMessage());
     assertFalse(client.toString().contains(PASSWORD), client.toString());
   }
 
   @Test
   void missingCredentialsSayWhichSettingsToSet() {
-    registry = DevSchemaRegistry.builder().requireCredentials(BasicCredentials.of("svc", PASSWORD)).build().start();
+    registry =
+        DevSchemaRegistry.builder()
+            .requireCredentials(BasicCredentials.of("svc", PASSWORD))
+            .build()
+            .start();
 
     SchemaRegistryException e =
         assertThrows(SchemaRegistryException.class, () -> clientFor(registry.url()).subjects());
@@ -177,7 +211,9 @@ class HttpSchemaRegistryClientTest {
     stub.createContext(
         "/",
         exchange -> {
-          byte[] body = "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}".getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}"
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(500, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -185,14 +221,17 @@ class HttpSchemaRegistryClientTest {
     stub.start();
     String url = "http://127.0.0.1:" + stub.getAddress().getPort();
 
-    SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> clientFor(url).schemaById(1));
+    SchemaRegistryException e =
+        assertThrows(SchemaRegistryException.class, () -> clientFor(url).schemaById(1));
 
     assertEquals(500, e.httpStatus());
     assertEquals(50001, e.errorCode());
     assertFalse(e.isUnreachable());
     assertEquals(
-        "Schema registry at " + url + " answered HTTP 500 to GET /schemas/ids/1: error_code 50001, Error in the"
-            + " backend data store (the registry failed: retry later, or look at the registry's log)",
+        "Schema registry at "
+            + url
+            + " answered HTTP 500 to GET /schemas/ids/1: error_code 50001, Error in the backend"
+            + " data store (the registry failed: retry later, or look at the registry's log)",
         e.getMessage());
   }
 
@@ -204,10 +243,12 @@ class HttpSchemaRegistryClientTest {
     }
     String url = "http://127.0.0.1:" + closedPort;
 
-    SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> clientFor(url).schemaById(1));
+    SchemaRegistryException e =
+        assertThrows(SchemaRegistryException.class, () -> clientFor(url).schemaById(1));
 
     assertTrue(e.isUnreachable());
-    assertTrue(e.getMessage().startsWith("Schema registry at " + url + " is unreachable"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Schema registry at " + url + " is unreachable"), e.getMessage());
     assertTrue(e.getMessage().contains("SCHEMA_REGISTRY_URL"), e.getMessage());
   }
 
@@ -227,7 +268,11 @@ class HttpSchemaRegistryClientTest {
     stub.createContext(
         "/",
         exchange -> {
-          exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + other.getAddress().getPort() + "/schemas/ids/1");
+          exchange
+              .getResponseHeaders()
+              .set(
+                  "Location",
+                  "http://127.0.0.1:" + other.getAddress().getPort() + "/schemas/ids/1");
           exchange.sendResponseHeaders(307, -1);
           exchange.close();
         });
@@ -238,10 +283,12 @@ class HttpSchemaRegistryClientTest {
                 .credentials(BasicCredentials.of("svc", PASSWORD))
                 .build());
 
-    SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> client.schemaById(1));
+    SchemaRegistryException e =
+        assertThrows(SchemaRegistryException.class, () -> client.schemaById(1));
 
     assertEquals(307, e.httpStatus());
-    assertTrue(e.getMessage().contains("redirected GET /schemas/ids/1 to another origin"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("redirected GET /schemas/ids/1 to another origin"), e.getMessage());
     assertEquals(0, otherRequests.get());
   }
 
@@ -253,7 +300,9 @@ class HttpSchemaRegistryClientTest {
     stub.createContext(
         "/old/",
         exchange -> {
-          exchange.getResponseHeaders().set("Location", "/new" + exchange.getRequestURI().getPath().substring(4));
+          exchange
+              .getResponseHeaders()
+              .set("Location", "/new" + exchange.getRequestURI().getPath().substring(4));
           exchange.sendResponseHeaders(308, -1);
           exchange.close();
         });
@@ -261,7 +310,10 @@ class HttpSchemaRegistryClientTest {
         "/new/",
         exchange -> {
           byte[] body =
-              ("{\"schema\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(GREETING.toString()) + "}")
+              ("{\"schema\":"
+                      + new com.fasterxml.jackson.databind.ObjectMapper()
+                          .writeValueAsString(GREETING.toString())
+                      + "}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
@@ -269,7 +321,8 @@ class HttpSchemaRegistryClientTest {
         });
     stub.start();
 
-    Schema schema = clientFor("http://127.0.0.1:" + stub.getAddress().getPort() + "/old").schemaById(id);
+    Schema schema =
+        clientFor("http://127.0.0.1:" + stub.getAddress().getPort() + "/old").schemaById(id);
 
     assertEquals(GREETING, schema);
   }

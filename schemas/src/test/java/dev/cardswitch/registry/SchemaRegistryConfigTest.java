@@ -24,7 +24,9 @@ class SchemaRegistryConfigTest {
 
     assertEquals("https://registry.example:8081", config.url().toString());
     assertEquals("svc", config.credentials().orElseThrow().user());
-    assertEquals(BasicCredentials.of("svc", "pa:ss").authorizationHeader(), config.credentials().orElseThrow().authorizationHeader());
+    assertEquals(
+        BasicCredentials.of("svc", "pa:ss").authorizationHeader(),
+        config.credentials().orElseThrow().authorizationHeader());
     assertEquals(Duration.ofMillis(2500), config.requestTimeout());
     assertEquals(SchemaRegistryConfig.DEFAULT_CONNECT_TIMEOUT, config.connectTimeout());
   }
@@ -32,7 +34,8 @@ class SchemaRegistryConfigTest {
   @Test
   void takesCredentialsFromTheUrlAndStripsThem() {
     SchemaRegistryConfig config =
-        SchemaRegistryConfig.fromConfigs(Map.of("schema.registry.url", "http://svc:hidden@127.0.0.1:8081"));
+        SchemaRegistryConfig.fromConfigs(
+            Map.of("schema.registry.url", "http://svc:hidden@127.0.0.1:8081"));
 
     assertEquals("http://127.0.0.1:8081", config.url().toString());
     assertEquals("svc", config.credentials().orElseThrow().user());
@@ -41,7 +44,8 @@ class SchemaRegistryConfigTest {
 
   @Test
   void aMissingUrlNamesTheSettingAndTheVariable() {
-    ConfigException e = assertThrows(ConfigException.class, () -> SchemaRegistryConfig.fromConfigs(Map.of()));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> SchemaRegistryConfig.fromConfigs(Map.of()));
 
     assertTrue(e.getMessage().contains("schema.registry.url is not set"), e.getMessage());
     assertTrue(e.getMessage().contains("SCHEMA_REGISTRY_URL"), e.getMessage());
@@ -54,7 +58,11 @@ class SchemaRegistryConfigTest {
             ConfigException.class,
             () ->
                 SchemaRegistryConfig.fromConfigs(
-                    Map.of("schema.registry.url", "http://127.0.0.1:1", "basic.auth.credentials.source", "USER_INFO")));
+                    Map.of(
+                        "schema.registry.url",
+                        "http://127.0.0.1:1",
+                        "basic.auth.credentials.source",
+                        "USER_INFO")));
 
     assertTrue(e.getMessage().contains("basic.auth.user.info is not set"), e.getMessage());
   }
@@ -87,13 +95,15 @@ class SchemaRegistryConfigTest {
 
   @Test
   void aNonHttpUrlIsRefused() {
-    ConfigException e = assertThrows(ConfigException.class, () -> SchemaRegistryConfig.builder("ftp://x").build());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> SchemaRegistryConfig.builder("ftp://x").build());
 
     assertTrue(e.getMessage().contains("must be an http:// or https:// URL"), e.getMessage());
   }
 
   @Test
   void credentialsPrintMasked() {
-    assertEquals("BasicCredentials[user=svc, password=****]", BasicCredentials.of("svc", "p").toString());
+    assertEquals(
+        "BasicCredentials[user=svc, password=****]", BasicCredentials.of("svc", "p").toString());
   }
 }

@@ -44,9 +44,12 @@ class AvroDeserializerErrorsTest {
     byte[] payload = {0, 0, 0, 0x30, 0x39, 2, 0x41}; // id 12345, never registered
 
     SerializationException e =
-        assertThrows(SerializationException.class, () -> deserializer.deserialize("parcels", payload));
+        assertThrows(
+            SerializationException.class, () -> deserializer.deserialize("parcels", payload));
 
-    assertTrue(e.getMessage().startsWith("Unknown schema id 12345 in a record from topic parcels"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Unknown schema id 12345 in a record from topic parcels"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("schema registry at " + registry.url()), e.getMessage());
     assertTrue(e.getMessage().contains("40403"), e.getMessage());
   }
@@ -57,15 +60,20 @@ class AvroDeserializerErrorsTest {
     payload[0] = 0x7b; // '{': a JSON value on an Avro topic
 
     SerializationException e =
-        assertThrows(SerializationException.class, () -> deserializer.deserialize("parcels", payload));
+        assertThrows(
+            SerializationException.class, () -> deserializer.deserialize("parcels", payload));
 
-    assertTrue(e.getMessage().startsWith("Unknown magic byte 123 (0x7b) from topic parcels"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Unknown magic byte 123 (0x7b) from topic parcels"),
+        e.getMessage());
   }
 
   @Test
   void aPayloadShorterThanTheHeaderNamesItsLength() {
     SerializationException e =
-        assertThrows(SerializationException.class, () -> deserializer.deserialize("parcels", new byte[] {0, 0, 1}));
+        assertThrows(
+            SerializationException.class,
+            () -> deserializer.deserialize("parcels", new byte[] {0, 0, 1}));
 
     assertEquals(
         "Truncated payload from topic parcels: 3 bytes, fewer than the 5-byte header (magic byte"
@@ -98,9 +106,12 @@ class AvroDeserializerErrorsTest {
     corrupt[WireFormat.HEADER_SIZE] = 0x01; // string length -1 in zig-zag: no valid string
 
     SerializationException e =
-        assertThrows(SerializationException.class, () -> deserializer.deserialize("parcels", corrupt));
+        assertThrows(
+            SerializationException.class, () -> deserializer.deserialize("parcels", corrupt));
 
-    assertTrue(e.getMessage().startsWith("Could not decode a payload of " + corrupt.length + " bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Could not decode a payload of " + corrupt.length + " bytes"),
+        e.getMessage());
     assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
     assertNull(e.getCause(), "Avro's own message may quote values: not chained");
   }
@@ -108,7 +119,9 @@ class AvroDeserializerErrorsTest {
   @Test
   void anUnconfiguredDeserializerSaysHowToConfigureIt() {
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> new AvroDeserializer<Parcel>().deserialize("t", new byte[5]));
+        assertThrows(
+            IllegalStateException.class,
+            () -> new AvroDeserializer<Parcel>().deserialize("t", new byte[5]));
 
     assertTrue(e.getMessage().contains("configure"), e.getMessage());
   }

@@ -52,7 +52,8 @@ class AvroSerdeRoundTripTest {
   @Test
   void roundTripsASpecificRecord() {
     AvroSerializer<Parcel> serializer = new AvroSerializer<>(newClient(), false);
-    AvroDeserializer<Parcel> deserializer = AvroDeserializer.specific(Parcel.class, newClient(), false);
+    AvroDeserializer<Parcel> deserializer =
+        AvroDeserializer.specific(Parcel.class, newClient(), false);
     Parcel parcel = new Parcel("p-1", 1200, "fragile");
 
     Parcel read = deserializer.deserialize("parcels", serializer.serialize("parcels", parcel));
@@ -63,8 +64,10 @@ class AvroSerdeRoundTripTest {
   @Test
   void registersUnderTheTopicNameStrategySubjects() {
     SchemaRegistryClient client = newClient();
-    byte[] key = new AvroSerializer<Greeting>(client, true).serialize("parcels", new Greeting("k", 1));
-    byte[] value = new AvroSerializer<Parcel>(client, false).serialize("parcels", new Parcel("p", 1, "n"));
+    byte[] key =
+        new AvroSerializer<Greeting>(client, true).serialize("parcels", new Greeting("k", 1));
+    byte[] value =
+        new AvroSerializer<Parcel>(client, false).serialize("parcels", new Parcel("p", 1, "n"));
 
     assertEquals(List.of("parcels-key", "parcels-value"), client.subjects());
     assertEquals(client.latest("parcels-key").id(), WireFormat.schemaIdOf(key));
@@ -79,7 +82,8 @@ class AvroSerdeRoundTripTest {
     parcel.put("id", "p-2");
     parcel.put("weight", 7);
 
-    GenericRecord read = deserializer.deserialize("parcels", serializer.serialize("parcels", parcel));
+    GenericRecord read =
+        deserializer.deserialize("parcels", serializer.serialize("parcels", parcel));
 
     assertEquals("p-2", read.get("id").toString());
     assertEquals(7, read.get("weight"));
@@ -94,7 +98,8 @@ class AvroSerdeRoundTripTest {
     old.put("weight", 40);
     byte[] written = oldProducer.serialize("parcels", old);
 
-    Parcel read = AvroDeserializer.specific(Parcel.class, newClient(), false).deserialize("parcels", written);
+    Parcel read =
+        AvroDeserializer.specific(Parcel.class, newClient(), false).deserialize("parcels", written);
 
     assertEquals(new Parcel("p-3", 40, "none"), read);
   }
@@ -102,9 +107,11 @@ class AvroSerdeRoundTripTest {
   @Test
   void readsANewVersionWithTheOldReaderIgnoringTheRemovedField() {
     byte[] written =
-        new AvroSerializer<Parcel>(newClient(), false).serialize("parcels", new Parcel("p-4", 9, "keep dry"));
+        new AvroSerializer<Parcel>(newClient(), false)
+            .serialize("parcels", new Parcel("p-4", 9, "keep dry"));
 
-    GenericRecord read = AvroDeserializer.generic(newClient(), PARCEL_V1, false).deserialize("parcels", written);
+    GenericRecord read =
+        AvroDeserializer.generic(newClient(), PARCEL_V1, false).deserialize("parcels", written);
 
     assertEquals(PARCEL_V1, read.getSchema());
     assertEquals("p-4", read.get("id").toString());
@@ -115,13 +122,15 @@ class AvroSerdeRoundTripTest {
   @Test
   void afterTheFirstRecordNeitherSideCallsTheRegistry() {
     AvroSerializer<Parcel> serializer = new AvroSerializer<>(newClient(), false);
-    AvroDeserializer<Parcel> deserializer = AvroDeserializer.specific(Parcel.class, newClient(), false);
+    AvroDeserializer<Parcel> deserializer =
+        AvroDeserializer.specific(Parcel.class, newClient(), false);
     deserializer.deserialize("parcels", serializer.serialize("parcels", new Parcel("a", 1, "x")));
     long requestsAfterFirst = registry.requestCount();
 
     for (int i = 0; i < 100; i++) {
       Parcel parcel = new Parcel("p" + i, i, "n");
-      assertEquals(parcel, deserializer.deserialize("parcels", serializer.serialize("parcels", parcel)));
+      assertEquals(
+          parcel, deserializer.deserialize("parcels", serializer.serialize("parcels", parcel)));
     }
 
     assertEquals(2, requestsAfterFirst, "one registration, one fetch by id");
@@ -132,7 +141,8 @@ class AvroSerdeRoundTripTest {
   void withAutoRegistrationOffLooksUpTheRegisteredId() {
     int id = newClient().register("parcels-value", Parcel.getClassSchema());
     AvroSerializer<Parcel> serializer =
-        new AvroSerializer<>(newClient(), false, AvroSerdeConfig.defaults().withAutoRegisterSchemas(false));
+        new AvroSerializer<>(
+            newClient(), false, AvroSerdeConfig.defaults().withAutoRegisterSchemas(false));
 
     byte[] bytes = serializer.serialize("parcels", new Parcel("p", 1, "n"));
 
@@ -143,12 +153,16 @@ class AvroSerdeRoundTripTest {
   @Test
   void withAutoRegistrationOffAnUnregisteredSchemaFailsAndSaysHowToFixIt() {
     AvroSerializer<Parcel> serializer =
-        new AvroSerializer<>(newClient(), false, AvroSerdeConfig.defaults().withAutoRegisterSchemas(false));
+        new AvroSerializer<>(
+            newClient(), false, AvroSerdeConfig.defaults().withAutoRegisterSchemas(false));
 
     SerializationException e =
-        assertThrows(SerializationException.class, () -> serializer.serialize("parcels", new Parcel("p", 1, "n")));
+        assertThrows(
+            SerializationException.class,
+            () -> serializer.serialize("parcels", new Parcel("p", 1, "n")));
 
-    assertTrue(e.getMessage().contains("is not registered under subject parcels-value"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("is not registered under subject parcels-value"), e.getMessage());
     assertTrue(e.getMessage().contains("auto.register.schemas=false"), e.getMessage());
     assertTrue(newClient().subjects().isEmpty());
   }
@@ -157,13 +171,18 @@ class AvroSerdeRoundTripTest {
   void configuredByKafkaStyleSettingsWithASpecificReader() {
     Map<String, Object> configs =
         Map.of(
-            SchemaRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
-            AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, "true");
+            SchemaRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG,
+            registry.url(),
+            AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG,
+            "true");
     AvroSerde<Parcel> serde = new AvroSerde<>();
     serde.configure(configs, false);
 
     Object read =
-        serde.deserializer().deserialize("parcels", serde.serializer().serialize("parcels", new Parcel("p", 2, "n")));
+        serde
+            .deserializer()
+            .deserialize(
+                "parcels", serde.serializer().serialize("parcels", new Parcel("p", 2, "n")));
 
     assertInstanceOf(Parcel.class, read);
     assertEquals(new Parcel("p", 2, "n"), read);
@@ -173,34 +192,45 @@ class AvroSerdeRoundTripTest {
   void aSpecificReaderWithoutTheGeneratedClassSaysSo() {
     Schema unknown =
         new Schema.Parser()
-            .parse("{\"type\":\"record\",\"name\":\"Missing\",\"namespace\":\"nowhere\",\"fields\":[]}");
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Missing\",\"namespace\":\"nowhere\",\"fields\":[]}");
     byte[] bytes =
-        new AvroSerializer<GenericRecord>(newClient(), false).serialize("t", new GenericData.Record(unknown));
+        new AvroSerializer<GenericRecord>(newClient(), false)
+            .serialize("t", new GenericData.Record(unknown));
     AvroDeserializer<Object> deserializer = new AvroDeserializer<>();
     deserializer.configure(
         Map.of(
-            SchemaRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url(),
-            AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true),
+            SchemaRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG,
+            registry.url(),
+            AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG,
+            true),
         false);
 
-    SerializationException e = assertThrows(SerializationException.class, () -> deserializer.deserialize("t", bytes));
+    SerializationException e =
+        assertThrows(SerializationException.class, () -> deserializer.deserialize("t", bytes));
 
     assertTrue(e.getMessage().contains("no generated class nowhere.Missing"), e.getMessage());
   }
 
   @Test
   void aReaderThatCannotReadTheWriterIsNamedWithTheProblem() {
-    byte[] bytes = new AvroSerializer<Greeting>(newClient(), false).serialize("t", new Greeting("x", 1));
-    AvroDeserializer<Parcel> deserializer = AvroDeserializer.specific(Parcel.class, newClient(), false);
+    byte[] bytes =
+        new AvroSerializer<Greeting>(newClient(), false).serialize("t", new Greeting("x", 1));
+    AvroDeserializer<Parcel> deserializer =
+        AvroDeserializer.specific(Parcel.class, newClient(), false);
 
-    SerializationException e = assertThrows(SerializationException.class, () -> deserializer.deserialize("t", bytes));
+    SerializationException e =
+        assertThrows(SerializationException.class, () -> deserializer.deserialize("t", bytes));
 
-    assertTrue(e.getMessage().contains("cannot be read as dev.cardswitch.serde.fixture.Parcel"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("cannot be read as dev.cardswitch.serde.fixture.Parcel"),
+        e.getMessage());
   }
 
   @Test
   void nullsPassThrough() {
     assertNull(new AvroSerializer<Parcel>(newClient(), false).serialize("parcels", null));
-    assertNull(AvroDeserializer.specific(Parcel.class, newClient(), false).deserialize("parcels", null));
+    assertNull(
+        AvroDeserializer.specific(Parcel.class, newClient(), false).deserialize("parcels", null));
   }
 }

@@ -28,7 +28,8 @@ class WireFormatGoldenBytesTest {
 
   @Test
   void serializesInConfluentWireFormat() {
-    AvroSerializer<Greeting> serializer = new AvroSerializer<>(new FixedIdRegistryClient(258), false);
+    AvroSerializer<Greeting> serializer =
+        new AvroSerializer<>(new FixedIdRegistryClient(258), false);
 
     byte[] bytes = serializer.serialize("greetings", new Greeting("hi", -65));
 
@@ -39,7 +40,8 @@ class WireFormatGoldenBytesTest {
   void deserializesTheGoldenBytes() {
     FixedIdRegistryClient registry = new FixedIdRegistryClient(258);
     registry.register("greetings-value", Greeting.getClassSchema());
-    AvroDeserializer<Greeting> deserializer = AvroDeserializer.specific(Greeting.class, registry, false);
+    AvroDeserializer<Greeting> deserializer =
+        AvroDeserializer.specific(Greeting.class, registry, false);
 
     Greeting greeting = deserializer.deserialize("greetings", GOLDEN);
 
@@ -53,7 +55,8 @@ class WireFormatGoldenBytesTest {
 
   @Test
   void serializingTwiceGivesTheSameBytes() {
-    AvroSerializer<Greeting> serializer = new AvroSerializer<>(new FixedIdRegistryClient(258), false);
+    AvroSerializer<Greeting> serializer =
+        new AvroSerializer<>(new FixedIdRegistryClient(258), false);
     serializer.serialize("greetings", new Greeting("a much longer text to grow the buffer", 1));
 
     assertArrayEquals(GOLDEN, serializer.serialize("greetings", new Greeting("hi", -65)));

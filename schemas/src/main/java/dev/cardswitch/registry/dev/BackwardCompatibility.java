@@ -9,8 +9,8 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
 /**
- * Confluent's default rule, BACKWARD: a new schema may follow the latest one when it can read
- * what the latest wrote (Avro's reader/writer compatibility, the new schema reading). The messages
+ * Confluent's default rule, BACKWARD: a new schema may follow the latest one when it can read what
+ * the latest wrote (Avro's reader/writer compatibility, the new schema reading). The messages
  * imitate the shape of Confluent's verbose compatibility answers. Stateless; thread-safe.
  */
 final class BackwardCompatibility {

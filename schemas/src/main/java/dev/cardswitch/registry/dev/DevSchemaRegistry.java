@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * 409 when incompatible), {@code POST /subjects/{s}} (look up), {@code GET /subjects}, {@code GET
  * /subjects/{s}/versions}, {@code GET /subjects/{s}/versions/{v|latest}[/schema]}, {@code GET
  * /schemas/ids/{id}[/schema|/versions|/subjects]}, {@code POST
- * /compatibility/subjects/{s}/versions/{v|latest}[?verbose=true]}, {@code GET /config}.
- * Registrations live in a {@link SchemaStore}: in memory by default, or a Kafka topic ({@link
- * KafkaSchemaStore}) so ids survive restarts.
+ * /compatibility/subjects/{s}/versions/{v|latest}[?verbose=true]}, {@code GET|PUT /config} and
+ * {@code GET|PUT /config/{s}} (the level is always BACKWARD; setting it to anything else is refused
+ * with 42203). Registrations live in a {@link SchemaStore}: in memory by default, or a Kafka topic
+ * ({@link KafkaSchemaStore}) so ids survive restarts.
  *
  * <pre>{@code
  * try (DevSchemaRegistry registry = DevSchemaRegistry.builder().build().start()) {
@@ -30,15 +31,19 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Binds 127.0.0.1 by default: it has no authorization beyond optional basic authentication
- * and is not meant to be exposed. Thread-safe; {@link #close()} closes the store too.
+ * <p>Binds 127.0.0.1 by default: it has no authorization beyond optional basic authentication and
+ * is not meant to be exposed. Thread-safe; {@link #close()} closes the store too.
  */
 public final class DevSchemaRegistry implements AutoCloseable {
 
   /** Loopback only: a development tool must not be reachable from the network by default. */
   public static final String DEFAULT_HOST = "127.0.0.1";
-  /** 0: an ephemeral port, so parallel runs and tests never collide; read it with {@link #url()}. */
+
+  /**
+   * 0: an ephemeral port, so parallel runs and tests never collide; read it with {@link #url()}.
+   */
   public static final int DEFAULT_PORT = 0;
+
   /** Enough for a handful of producers and consumers fetching schemas at start-up. */
   public static final int DEFAULT_THREADS = 4;
 
@@ -76,7 +81,13 @@ public final class DevSchemaRegistry implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    catalog.start();
+    try {
+      catalog.start();
+    } catch (RuntimeException e) {
+      // A store that failed half-way (a Kafka client created, the topic unreadable) is released.
+      catalog.close();
+      throw e;
+    }
     HttpServer bound;
     try {
       bound = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
@@ -168,7 +179,9 @@ public final class DevSchemaRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Where registrations live; an {@link InMemorySchemaStore} when not set. The registry owns it. */
+    /**
+     * Where registrations live; an {@link InMemorySchemaStore} when not set. The registry owns it.
+     */
     public Builder store(SchemaStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;

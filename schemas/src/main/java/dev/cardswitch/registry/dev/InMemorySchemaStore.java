@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * A {@link SchemaStore} in memory: registrations live as long as the store object, so schema ids
- * survive a restart of the registry only if the same store is handed to the new one. The
- * default store of the development registry. Thread-safe.
+ * survive a restart of the registry only if the same store is handed to the new one. The default
+ * store of the development registry. Thread-safe.
  */
 public final class InMemorySchemaStore implements SchemaStore {
 

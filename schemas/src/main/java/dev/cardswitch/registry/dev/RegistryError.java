@@ -3,8 +3,8 @@ package dev.cardswitch.registry.dev;
 import java.util.Optional;
 
 /**
- * An answer of the development registry in Confluent's error form: HTTP status, {@code
- * error_code} and message. Internal to the registry. Immutable; thread-safe.
+ * An answer of the development registry in Confluent's error form: HTTP status, {@code error_code}
+ * and message. Internal to the registry. Immutable; thread-safe.
  */
 final class RegistryError extends RuntimeException {
 
@@ -23,7 +23,9 @@ final class RegistryError extends RuntimeException {
     this.allowedMethods = allowedMethods;
   }
 
-  /** A known path asked with a method it does not serve, answered as Confluent's REST layer does. */
+  /**
+   * A known path asked with a method it does not serve, answered as Confluent's REST layer does.
+   */
   static RegistryError methodNotAllowed(String allowedMethods) {
     return new RegistryError(405, 405, "HTTP 405 Method Not Allowed", allowedMethods);
   }

@@ -19,15 +19,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves Confluent's REST subset over a {@link SchemaCatalog}: routing, media types, basic
- * authentication, JSON bodies and Confluent's error bodies ({@code {"error_code", "message"}},
- * with Confluent's statuses; unknown paths 404, wrong methods 405, unknown request media types
- * 415, malformed JSON 400, as Confluent's REST layer answers them). Never logs headers or bodies.
+ * authentication, JSON bodies and Confluent's error bodies ({@code {"error_code", "message"}}, with
+ * Confluent's statuses; unknown paths 404, wrong methods 405, unknown request media types 415,
+ * malformed JSON 400, as Confluent's REST layer answers them). Never logs headers or bodies.
  * Thread-safe: no state besides the request counter.
  */
 final class RegistryHttpHandler implements HttpHandler {
@@ -39,6 +41,12 @@ final class RegistryHttpHandler implements HttpHandler {
   private final BasicCredentials requiredCredentials;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong requests = new AtomicLong();
+
+  /**
+   * Subjects whose level was set (to BACKWARD, the only one accepted), so that reading it back
+   * answers as Confluent does. Kept in memory only: the level cannot differ from the global one.
+   */
+  private final Set<String> configuredSubjects = ConcurrentHashMap.newKeySet();
 
   RegistryHttpHandler(SchemaCatalog catalog, BasicCredentials requiredCredentials) {
     this.catalog = catalog;
@@ -61,7 +69,8 @@ final class RegistryHttpHandler implements HttpHandler {
       e.allowedMethods().ifPresent(allowed -> exchange.getResponseHeaders().set("Allow", allowed));
       status = sendError(exchange, e.status(), e.errorCode(), e.getMessage());
     } catch (SchemaStoreException e) {
-      log.warn("Development schema registry: store failure on {} {}: {}", method, path, e.getMessage());
+      log.warn(
+          "Development schema registry: store failure on {} {}: {}", method, path, e.getMessage());
       status =
           sendError(
               exchange,
@@ -70,9 +79,7 @@ final class RegistryHttpHandler implements HttpHandler {
               "Error in the backend data store: " + e.getMessage());
     } catch (RuntimeException e) {
       log.error("Development schema registry: unexpected failure on {} {}", method, path, e);
-      status =
-          sendError(
-              exchange, 500, 500, "Internal error: " + e.getClass().getSimpleName());
+      status = sendError(exchange, 500, 500, "Internal error: " + e.getClass().getSimpleName());
     } finally {
       exchange.close();
     }
@@ -143,12 +150,19 @@ final class RegistryHttpHandler implements HttpHandler {
           case "versions":
             allow(method, "GET");
             ArrayNode usages = json.createArrayNode();
-            catalog.usagesOf(id).forEach(r -> usages.addObject().put("subject", r.subject()).put("version", r.version()));
+            catalog
+                .usagesOf(id)
+                .forEach(
+                    r ->
+                        usages.addObject().put("subject", r.subject()).put("version", r.version()));
             return send(exchange, 200, usages);
           case "subjects":
             allow(method, "GET");
             ArrayNode subjects = json.createArrayNode();
-            catalog.usagesOf(id).stream().map(SchemaRecord::subject).distinct().forEach(subjects::add);
+            catalog.usagesOf(id).stream()
+                .map(SchemaRecord::subject)
+                .distinct()
+                .forEach(subjects::add);
             return send(exchange, 200, subjects);
           default:
             break;
@@ -162,7 +176,8 @@ final class RegistryHttpHandler implements HttpHandler {
       allow(method, "POST");
       boolean verbose = "true".equalsIgnoreCase(query.get("verbose"));
       List<String> problems =
-          catalog.compatibilityProblems(segments.get(2), segments.get(4), schemaOf(exchange), verbose);
+          catalog.compatibilityProblems(
+              segments.get(2), segments.get(4), schemaOf(exchange), verbose);
       ObjectNode answer = json.createObjectNode().put("is_compatible", problems.isEmpty());
       if (verbose) {
         problems.forEach(answer.putArray("messages")::add);
@@ -179,14 +194,23 @@ final class RegistryHttpHandler implements HttpHandler {
         return send(exchange, 200, compatibilityLevel());
       }
       if (size == 2) {
-        allow(method, "GET");
-        if ("true".equalsIgnoreCase(query.get("defaultToGlobal"))) {
+        allow(method, "GET", "PUT");
+        String subject = segments.get(1);
+        if (method.equals("PUT")) {
+          String level = requestedLevel(exchange);
+          configuredSubjects.add(subject);
+          return send(exchange, 200, json.createObjectNode().put("compatibility", level));
+        }
+        if (configuredSubjects.contains(subject)
+            || "true".equalsIgnoreCase(query.get("defaultToGlobal"))) {
           return send(exchange, 200, compatibilityLevel());
         }
         throw new RegistryError(
             404,
             SchemaRegistryProtocol.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-            "Subject '" + segments.get(1) + "' does not have subject-level compatibility configured");
+            "Subject '"
+                + segments.get(1)
+                + "' does not have subject-level compatibility configured");
       }
     }
     throw new RegistryError(404, 404, "HTTP 404 Not Found");
@@ -226,14 +250,17 @@ final class RegistryHttpHandler implements HttpHandler {
       throw new RegistryError(
           422,
           SchemaRegistryProtocol.INVALID_SCHEMA,
-          "Invalid schema type " + type.asText() + ": the development registry serves Avro schemas only");
+          "Invalid schema type "
+              + type.asText()
+              + ": the development registry serves Avro schemas only");
     }
     JsonNode references = body.get("references");
     if (references != null && references.isArray() && references.size() > 0) {
       throw new RegistryError(
           422,
           SchemaRegistryProtocol.INVALID_SCHEMA,
-          "Schema references are not supported by the development registry: inline the referenced types");
+          "Schema references are not supported by the development registry: inline the referenced"
+              + " types");
     }
     JsonNode schema = body.get("schema");
     if (schema == null || schema.isNull()) {
@@ -241,7 +268,9 @@ final class RegistryHttpHandler implements HttpHandler {
     }
     if (!schema.isTextual()) {
       throw new RegistryError(
-          422, SchemaRegistryProtocol.INVALID_SCHEMA, "Invalid schema: \"schema\" must be a string");
+          422,
+          SchemaRegistryProtocol.INVALID_SCHEMA,
+          "Invalid schema: \"schema\" must be a string");
     }
     return schema.asText();
   }
@@ -339,7 +368,8 @@ final class RegistryHttpHandler implements HttpHandler {
     for (String pair : rawQuery.split("&")) {
       int equals = pair.indexOf('=');
       if (equals > 0) {
-        query.put(percentDecode(pair.substring(0, equals)), percentDecode(pair.substring(equals + 1)));
+        query.put(
+            percentDecode(pair.substring(0, equals)), percentDecode(pair.substring(equals + 1)));
       } else if (!pair.isEmpty()) {
         query.put(percentDecode(pair), "");
       }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
-import org.apache.avro.Schema;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,10 @@ final class SchemaCatalog {
   }
 
   void close() {
-    store.close();
+    // Under the lock: a request still running must not see its store closed under it.
+    synchronized (storeLock) {
+      store.close();
+    }
   }
 
   /** Registers {@code schemaText} under {@code subject}; returns its global id. */
@@ -110,7 +113,9 @@ final class SchemaCatalog {
     return index
         .find(subject, canonical)
         .orElseThrow(
-            () -> new RegistryError(404, SchemaRegistryProtocol.SCHEMA_NOT_FOUND, "Schema not found"));
+            () ->
+                new RegistryError(
+                    404, SchemaRegistryProtocol.SCHEMA_NOT_FOUND, "Schema not found"));
   }
 
   String schemaById(int id) {
@@ -216,9 +221,7 @@ final class SchemaCatalog {
       refresh();
       if (!index.hasSubject(subject)) {
         throw new RegistryError(
-            404,
-            SchemaRegistryProtocol.SUBJECT_NOT_FOUND,
-            "Subject '" + subject + "' not found.");
+            404, SchemaRegistryProtocol.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
       }
     }
   }

@@ -25,11 +25,10 @@ final class SchemaIndex {
   private int highestIdSeen;
 
   /**
-   * Applies one record of the log. It is ignored (returns false) when an earlier record gave its
-   * id to another schema, gave its schema another id, took its subject version, or already
-   * registered its schema under its subject: the first claim wins. Applying a record already
-   * applied is a no-op that returns true. Its id counts as used either way, so it is never handed
-   * out again.
+   * Applies one record of the log. It is ignored (returns false) when an earlier record gave its id
+   * to another schema, gave its schema another id, took its subject version, or already registered
+   * its schema under its subject: the first claim wins. Applying a record already applied is a
+   * no-op that returns true. Its id counts as used either way, so it is never handed out again.
    */
   synchronized boolean apply(SchemaRecord record) {
     highestIdSeen = Math.max(highestIdSeen, record.id());
@@ -52,7 +51,9 @@ final class SchemaIndex {
     }
     schemasById.put(record.id(), record.schema());
     idsBySchema.put(record.schema(), record.id());
-    versionsBySubject.computeIfAbsent(record.subject(), s -> new TreeMap<>()).put(record.version(), record);
+    versionsBySubject
+        .computeIfAbsent(record.subject(), s -> new TreeMap<>())
+        .put(record.version(), record);
     recordsBySubjectAndSchema
         .computeIfAbsent(record.subject(), s -> new HashMap<>())
         .put(record.schema(), record);

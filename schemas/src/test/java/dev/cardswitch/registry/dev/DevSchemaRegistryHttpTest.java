@@ -43,7 +43,8 @@ class DevSchemaRegistryHttpTest {
           + "{\"name\":\"weight\",\"type\":\"int\"}]}";
 
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private DevSchemaRegistry registry;
 
   @BeforeEach
@@ -115,7 +116,8 @@ class DevSchemaRegistryHttpTest {
     String message = answer.body.get("message").asText();
     assertTrue(
         message.startsWith(
-            "Schema being registered is incompatible with an earlier schema for subject \"parcels-value\""),
+            "Schema being registered is incompatible with an earlier schema for subject"
+                + " \"parcels-value\""),
         message);
     assertTrue(message.contains("READER_FIELD_MISSING_DEFAULT_VALUE"), message);
     assertEquals("[1]", call("GET", "/subjects/parcels-value/versions", null).body.toString());
@@ -127,13 +129,17 @@ class DevSchemaRegistryHttpTest {
 
     assertEquals(422, answer.status);
     assertEquals(42201, answer.body.get("error_code").asInt());
-    assertTrue(answer.body.get("message").asText().startsWith("Invalid schema"), answer.body.toString());
+    assertTrue(
+        answer.body.get("message").asText().startsWith("Invalid schema"), answer.body.toString());
   }
 
   @Test
   void aNonAvroSchemaTypeIsRefusedWith42201() throws Exception {
     Answer answer =
-        call("POST", "/subjects/p-value/versions", "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+        call(
+            "POST",
+            "/subjects/p-value/versions",
+            "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
 
     assertEquals(422, answer.status);
     assertEquals(42201, answer.body.get("error_code").asInt());
@@ -149,7 +155,9 @@ class DevSchemaRegistryHttpTest {
     assertEquals(V1, answer.contentType);
     // Confluent leaves schemaType out for Avro (its converter maps AVRO to null).
     assertEquals(List.of("schema"), fieldNames(answer.body));
-    assertEquals(new Schema.Parser().parse(PARCEL_V1), new Schema.Parser().parse(answer.body.get("schema").asText()));
+    assertEquals(
+        new Schema.Parser().parse(PARCEL_V1),
+        new Schema.Parser().parse(answer.body.get("schema").asText()));
   }
 
   @Test
@@ -273,7 +281,10 @@ class DevSchemaRegistryHttpTest {
     register("parcels-value", PARCEL_V1);
 
     Answer answer =
-        call("POST", "/compatibility/subjects/parcels-value/versions/latest", schemaBody(PARCEL_V2_WITH_DEFAULT));
+        call(
+            "POST",
+            "/compatibility/subjects/parcels-value/versions/latest",
+            schemaBody(PARCEL_V2_WITH_DEFAULT));
 
     assertEquals(200, answer.status);
     assertEquals(V1, answer.contentType);
@@ -285,7 +296,10 @@ class DevSchemaRegistryHttpTest {
     register("parcels-value", PARCEL_V1);
 
     Answer answer =
-        call("POST", "/compatibility/subjects/parcels-value/versions/latest", schemaBody(PARCEL_V2_WITHOUT_DEFAULT));
+        call(
+            "POST",
+            "/compatibility/subjects/parcels-value/versions/latest",
+            schemaBody(PARCEL_V2_WITHOUT_DEFAULT));
 
     assertEquals(200, answer.status);
     assertEquals("{\"is_compatible\":false}", answer.body.toString());
@@ -302,7 +316,9 @@ class DevSchemaRegistryHttpTest {
             schemaBody(PARCEL_V2_WITHOUT_DEFAULT));
 
     assertFalse(answer.body.get("is_compatible").asBoolean());
-    assertTrue(answer.body.get("messages").toString().contains("READER_FIELD_MISSING_DEFAULT_VALUE"), answer.body.toString());
+    assertTrue(
+        answer.body.get("messages").toString().contains("READER_FIELD_MISSING_DEFAULT_VALUE"),
+        answer.body.toString());
   }
 
   @Test
@@ -324,6 +340,22 @@ class DevSchemaRegistryHttpTest {
   }
 
   @Test
+  void aSubjectLevelIsAbsentUntilSetAndOnlyBackwardCanBeSet() throws Exception {
+    Answer before = call("GET", "/config/parcels-value", null);
+    Answer setBackward = call("PUT", "/config/parcels-value", "{\"compatibility\":\"BACKWARD\"}");
+    Answer after = call("GET", "/config/parcels-value", null);
+    Answer setNone = call("PUT", "/config/parcels-value", "{\"compatibility\":\"NONE\"}");
+
+    assertEquals(404, before.status);
+    assertEquals(40408, before.body.get("error_code").asInt());
+    assertEquals(200, setBackward.status);
+    assertEquals("{\"compatibility\":\"BACKWARD\"}", setBackward.body.toString());
+    assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", after.body.toString());
+    assertEquals(422, setNone.status);
+    assertEquals(42203, setNone.body.get("error_code").asInt());
+  }
+
+  @Test
   void anUnknownPathIs404WithConfluentsBody() throws Exception {
     Answer answer = call("GET", "/no/such/path", null);
 
@@ -337,7 +369,8 @@ class DevSchemaRegistryHttpTest {
     Answer answer = call("DELETE", "/schemas/ids/1", null);
 
     assertEquals(405, answer.status);
-    assertEquals("{\"error_code\":405,\"message\":\"HTTP 405 Method Not Allowed\"}", answer.body.toString());
+    assertEquals(
+        "{\"error_code\":405,\"message\":\"HTTP 405 Method Not Allowed\"}", answer.body.toString());
     assertEquals("GET", answer.allow);
   }
 
@@ -350,14 +383,16 @@ class DevSchemaRegistryHttpTest {
         "application/json; charset=utf-8"
       })
   void acceptsConfluentsRequestMediaTypes(String contentType) throws Exception {
-    Answer answer = call("POST", "/subjects/parcels-value/versions", schemaBody(PARCEL_V1), contentType);
+    Answer answer =
+        call("POST", "/subjects/parcels-value/versions", schemaBody(PARCEL_V1), contentType);
 
     assertEquals(200, answer.status, answer.body.toString());
   }
 
   @Test
   void anUnsupportedRequestMediaTypeIs415() throws Exception {
-    Answer answer = call("POST", "/subjects/parcels-value/versions", schemaBody(PARCEL_V1), "text/plain");
+    Answer answer =
+        call("POST", "/subjects/parcels-value/versions", schemaBody(PARCEL_V1), "text/plain");
 
     assertEquals(415, answer.status);
     assertEquals(415, answer.body.get("error_code").asInt());
@@ -403,7 +438,8 @@ class DevSchemaRegistryHttpTest {
       request.header("Content-Type", contentType);
       request.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(
         response.statusCode(),
         response.headers().firstValue("Content-Type").orElse(null),

@@ -50,7 +50,8 @@ class SchemaCatalogTest {
     int id = catalog.register("a-value", A);
 
     assertEquals(2, id);
-    assertEquals(List.of(1, 2), catalog.versions("a-value").stream().map(SchemaRecord::version).toList());
+    assertEquals(
+        List.of(1, 2), catalog.versions("a-value").stream().map(SchemaRecord::version).toList());
     assertEquals(B, catalog.schemaById(1));
   }
 

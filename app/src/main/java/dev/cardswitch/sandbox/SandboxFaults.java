@@ -31,12 +31,14 @@ public final class SandboxFaults {
 
   public enum Outage { NONE, REFUSE, UNAVAILABLE }
 
-  public static final SandboxFaults NONE = builder().build();
   public static final List<Integer> DEFAULT_ERROR_STATUSES = List.of(500, 502, 503);
   public static final int DEFAULT_REDIRECT_STATUS = 307;
   public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** No fault at all (declared after the defaults it is built from). */
+  public static final SandboxFaults NONE = builder().build();
 
   private final Latency latency;
   private final double errorShare;

@@ -134,7 +134,7 @@ public final class KnotCheckCommand implements Callable<Integer> {
     KnotJwk jwk = fetch.acceptedKey().orElse(null);
     key.put("acceptable", jwk != null);
     if (jwk == null) {
-      out.println("  the key is NOT acceptable: " + fetch.problem());
+      out.println(fetch.httpStatus() == 200 ? "  the key is NOT acceptable: " + fetch.problem() : "  no key: " + fetch.problem());
       return fetch.httpStatus() == 401 ? "Knot refused the credentials: check KNOT_CLIENT_ID and KNOT_SECRET" : fetch.problem();
     }
     key.put("kid", jwk.kid());

@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
  * document, and with {@code --task-id} sends it to {@code POST /card}, printing Knot's answer and the
  * client's classification. Ends with a human summary and one JSON line. Exit status 0 only on
  * success; 1 when a check failed; 2 when the configuration is missing or wrong.
+ *
+ * <p>Not thread-safe: picocli makes one instance per run.
  */
 @Command(
     name = "knot-check",

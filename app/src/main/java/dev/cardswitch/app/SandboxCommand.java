@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
  * {@code card-switch sandbox [--port P]}: runs the Knot sandbox alone, until Ctrl-C. Credentials come
  * from {@code KNOT_CLIENT_ID} / {@code KNOT_SECRET} when both are set; otherwise they are generated
  * and printed here, once (the sandbox itself never logs them).
+ *
+ * <p>Not thread-safe: picocli makes one instance per run.
  */
 @Command(
     name = "sandbox",

@@ -146,6 +146,43 @@ class KnotClientTest {
   }
 
   @Test
+  void a401ToTheCardIsAnAuthFailureWithoutRetry() throws Exception {
+    KnotClient client = client(b -> b.knotSecret("revoked-secret"));
+    client.keys.put(KnotJwk.of(sandbox.currentPrivateKey())); // as if fetched before the secret was revoked
+    KnotCallResult r = send(client, 41);
+    assertEquals(Outcome.AUTH, r.outcome(), r.toString());
+    assertEquals(401, r.httpStatus());
+    assertEquals(1, r.attempts());
+    assertTrue(r.detail().startsWith("POST /card answered HTTP 401"), r.detail());
+    assertTrue(client.authenticationFailing());
+    assertEquals(1, sandbox.calls(41).calls());
+  }
+
+  @Test
+  void concurrentCallsAllSwitch() throws Exception {
+    KnotClient client = client();
+    List<CompletableFuture<KnotCallResult>> calls = new ArrayList<>();
+    for (int task = 500; task < 550; task++) {
+      calls.add(client.sendCard(task, TestCards.jweOf(document), clock.instant().plusSeconds(15)));
+    }
+    for (CompletableFuture<KnotCallResult> call : calls) {
+      assertEquals(Outcome.SWITCHED, call.get(20, TimeUnit.SECONDS).outcome());
+    }
+    assertEquals(50, sandbox.stats().switched());
+    assertTrue(sandbox.stats().keyRequests() >= 1);
+  }
+
+  @Test
+  void sendCardReturnsBeforeKnotAnswers() throws Exception {
+    KnotClient client = client();
+    client.keys.put(KnotJwk.of(sandbox.currentPrivateKey()));
+    sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofMillis(300))).build());
+    CompletableFuture<KnotCallResult> call = client.sendCard(42, TestCards.jweOf(document), clock.instant().plusSeconds(15));
+    assertFalse(call.isDone(), "the caller's thread does not wait for Knot");
+    assertEquals(Outcome.SWITCHED, call.get(10, TimeUnit.SECONDS).outcome());
+  }
+
+  @Test
   void serverErrorsAreRetriedUntilKnotAnswers() throws Exception {
     sandbox.faults(SandboxFaults.builder().serverErrors(1.0, 500, 502, 503).times(2).build());
     KnotCallResult r = send(client(), 5);

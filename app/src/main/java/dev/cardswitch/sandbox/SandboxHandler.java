@@ -37,13 +37,14 @@ final class SandboxHandler implements HttpHandler {
   public void handle(HttpExchange exchange) {
     try {
       String path = exchange.getRequestURI().getPath();
-      if (path.equals(KnotSandbox.ALT_CARD_PATH)) {
-        card(exchange, true);
-      } else if (path.startsWith("/_sandbox/")) {
+      boolean alt = path.equals(KnotSandbox.ALT_CARD_PATH);
+      if (path.startsWith("/_sandbox/") && !alt) {
         admin.handle(exchange, path.substring("/_sandbox/".length()));
       } else if (sandbox.faults().outage() == SandboxFaults.Outage.UNAVAILABLE) {
         sandbox.injected.increment();
         reply(exchange, 503, message("Service Unavailable (sandbox outage)"), Duration.ZERO);
+      } else if (alt) {
+        card(exchange, true);
       } else if (path.equals("/jwe/key")) {
         key(exchange);
       } else if (path.equals("/card")) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
       "inside Knot's 15-second window, without exposing card data.",
       ""
     },
-    subcommands = {VersionCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {VersionCommand.class, SandboxCommand.class, KnotCheckCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Embedded by default: Kafka broker, schema registry, Knot sandbox. Each is replaced",

@@ -1,0 +1,133 @@
+package dev.cardswitch.knot.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cardswitch.knot.KnotError;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The classification of one exchange with Knot (one request, its followed redirects included): what
+ * kind of answer it was, what the circuit breaker should make of it, and a human detail without
+ * card data. Immutable.
+ *
+ * <p>Rules, for {@code POST /card}: 2xx success; 400 {@code INVALID_JWE} its own kind (the key may
+ * have been rotated); 401 authentication; 408, 429 and 5xx retryable ({@code Retry-After} kept);
+ * other 4xx permanent; time-outs and connection errors retryable; a refused redirect or any other
+ * status unavailable. For {@code GET /jwe/key} the same, except that another 4xx is "unavailable"
+ * (it concerns every card, not this one). The circuit breaker counts 5xx, 408, time-outs and
+ * connection errors as failures; 4xx (429 included: Knot is up, only asking us to slow down) and
+ * redirects as successes.
+ */
+record Verdict(Kind kind, int httpStatus, KnotError knotError, String detail, Duration retryAfter, Circuit circuit, RuntimeException callerFailure) {
+
+  enum Kind { SUCCESS, INVALID_JWE, PERMANENT, AUTH, RETRYABLE, UNAVAILABLE, DEADLINE, CALLER_FAILED }
+
+  /** What the circuit breaker records for this exchange. */
+  enum Circuit { SUCCESS, FAILURE, NOT_CALLED }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static Verdict ofCard(KnotHttp.Answer answer, Instant now) {
+    return of(answer, "POST /card", true, now);
+  }
+
+  static Verdict ofKey(KnotHttp.Answer answer, Instant now) {
+    return of(answer, "GET /jwe/key", false, now);
+  }
+
+  private static Verdict of(KnotHttp.Answer answer, String what, boolean card, Instant now) {
+    if (answer.failure() != null) {
+      return ofFailure(answer.failure(), what);
+    }
+    HttpResponse<byte[]> response = answer.response();
+    int status = response.statusCode();
+    KnotError error = status >= 400 ? parseError(response.body()) : null;
+    if (answer.refusedRedirect() != null) {
+      return new Verdict(Kind.UNAVAILABLE, status, null, what + ": " + answer.refusedRedirect(), null, Circuit.SUCCESS, null);
+    }
+    String answered = what + " answered HTTP " + status + (error == null ? "" : " " + error);
+    if (status >= 200 && status < 300) {
+      return new Verdict(Kind.SUCCESS, status, null, answered, null, Circuit.SUCCESS, null);
+    }
+    if (status == 401) {
+      return new Verdict(Kind.AUTH, status, error,
+          answered + ": check KNOT_CLIENT_ID and KNOT_SECRET", null, Circuit.SUCCESS, null);
+    }
+    Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), now).orElse(null);
+    if (status == 429) {
+      return new Verdict(Kind.RETRYABLE, status, error, answered, retryAfter, Circuit.SUCCESS, null);
+    }
+    if (status == 408 || status >= 500) {
+      return new Verdict(Kind.RETRYABLE, status, error, answered, retryAfter, Circuit.FAILURE, null);
+    }
+    if (status == 400 && card && error != null && error.isInvalidJwe()) {
+      return new Verdict(Kind.INVALID_JWE, status, error, answered, null, Circuit.SUCCESS, null);
+    }
+    if (status >= 400 && status < 500) {
+      return new Verdict(card ? Kind.PERMANENT : Kind.UNAVAILABLE, status, error, answered, null, Circuit.SUCCESS, null);
+    }
+    return new Verdict(Kind.UNAVAILABLE, status, error, what + " answered an unexpected HTTP " + status, null, Circuit.SUCCESS, null);
+  }
+
+  private static Verdict ofFailure(Throwable failure, String what) {
+    if (failure instanceof HttpConnectTimeoutException) {
+      return retryableFailure(what + ": connecting to Knot timed out (KNOT_CALL_TIMEOUT)");
+    }
+    if (failure instanceof HttpTimeoutException) {
+      return retryableFailure(what + ": no answer within the time-out (KNOT_CALL_TIMEOUT or the deadline)");
+    }
+    if (failure instanceof ConnectException) {
+      return retryableFailure(what + ": connection refused or unreachable");
+    }
+    if (failure instanceof IOException) {
+      return retryableFailure(what + ": connection error (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")");
+    }
+    return new Verdict(Kind.UNAVAILABLE, 0, null,
+        what + ": request failed (" + failure.getClass().getSimpleName() + ")", null, Circuit.NOT_CALLED, null);
+  }
+
+  private static Verdict retryableFailure(String detail) {
+    return new Verdict(Kind.RETRYABLE, 0, null, detail, null, Circuit.FAILURE, null);
+  }
+
+  /** A failure found before Knot was called (limits full, key unacceptable, ...). */
+  static Verdict local(Kind kind, String detail) {
+    return new Verdict(kind, 0, null, detail, null, Circuit.NOT_CALLED, null);
+  }
+
+  static Verdict callerFailed(RuntimeException e) {
+    return new Verdict(Kind.CALLER_FAILED, 0, null, "the JWE could not be built: " + e.getClass().getSimpleName(), null, Circuit.NOT_CALLED, e);
+  }
+
+  /** The same answer, now final (an INVALID_JWE that a key refetch could not explain). */
+  Verdict asPermanent(String why) {
+    return new Verdict(Kind.PERMANENT, httpStatus, knotError, detail + "; " + why, null, circuit, null);
+  }
+
+  /** Knot's error body, when the answer carries one; null for anything else. */
+  static KnotError parseError(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode node = JSON.readTree(body);
+      if (node == null || !node.isObject() || !node.hasNonNull("error_code")) {
+        return null;
+      }
+      return new KnotError(text(node, "error_type"), text(node, "error_code"), text(node, "error_message"));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}

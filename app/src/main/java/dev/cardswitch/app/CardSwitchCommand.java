@@ -19,9 +19,9 @@ import picocli.CommandLine.Command;
     subcommands = {VersionCommand.class, SandboxCommand.class, KnotCheckCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
-      "Embedded by default: Kafka broker, schema registry, Knot sandbox. Each is replaced",
-      "by the real one when configured: KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,",
-      "KNOT_BASE_URL."
+      "Embedded by default: Kafka broker, schema registry, Knot sandbox.",
+      "Each is replaced by the real one when configured:",
+      "KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, KNOT_BASE_URL."
     })
 public final class CardSwitchCommand implements Runnable {
 

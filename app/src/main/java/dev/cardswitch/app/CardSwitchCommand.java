@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       "inside Knot's 15-second window, without exposing card data.",
       ""
     },
-    subcommands = {VersionCommand.class, SandboxCommand.class, KnotCheckCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class, StackCommand.class, SandboxCommand.class, KnotCheckCommand.class,
+      VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
       "Embedded by default: Kafka broker, schema registry, Knot sandbox.",

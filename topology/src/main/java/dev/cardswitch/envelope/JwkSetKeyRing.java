@@ -65,16 +65,19 @@ public final class JwkSetKeyRing implements KeyRing {
   public static final String CARD_KEYS_CURRENT_KID = "CARD_KEYS_CURRENT_KID";
 
   private final Map<String, JWEDecrypter> decrypters;
+  private final List<ECKey> publicKeys;
   private final String currentKid;
   private final ECKey currentPublicKey;
   private final KeyAgreementProvider keyAgreementProvider;
 
   private JwkSetKeyRing(
       Map<String, JWEDecrypter> decrypters,
+      List<ECKey> publicKeys,
       String currentKid,
       ECKey currentPublicKey,
       KeyAgreementProvider keyAgreementProvider) {
     this.decrypters = Collections.unmodifiableMap(decrypters);
+    this.publicKeys = List.copyOf(publicKeys);
     this.currentKid = currentKid;
     this.currentPublicKey = currentPublicKey;
     this.keyAgreementProvider = keyAgreementProvider;
@@ -260,6 +263,22 @@ public final class JwkSetKeyRing implements KeyRing {
     return List.copyOf(decrypters.keySet());
   }
 
+  /**
+   * The public halves of every key of the ring, the current one first: what {@code GET /keys} serves
+   * (seed 003's "retrieve public key"), so producers encrypt to the current key and can still check
+   * an older envelope's kid.
+   */
+  public List<ECKey> publicKeys() {
+    List<ECKey> ordered = new ArrayList<>(publicKeys.size());
+    ordered.add(currentPublicKey);
+    for (ECKey key : publicKeys) {
+      if (!key.getKeyID().equals(currentKid)) {
+        ordered.add(key);
+      }
+    }
+    return ordered;
+  }
+
   public KeyAgreementProvider keyAgreementProvider() {
     return keyAgreementProvider;
   }
@@ -304,6 +323,7 @@ public final class JwkSetKeyRing implements KeyRing {
           source + " holds no keys: add the service's EC P-256 private key (JwkSetKeyRing.generate makes one)");
     }
     Map<String, JWEDecrypter> decrypters = new LinkedHashMap<>();
+    List<ECKey> publicKeys = new ArrayList<>();
     ECKey first = null;
     ECKey current = null;
     int position = 0;
@@ -323,6 +343,7 @@ public final class JwkSetKeyRing implements KeyRing {
       }
       ECKey ecKey = key.toECKey();
       decrypters.put(kid, decrypter(ecKey, named, options.keyAgreementProvider()));
+      publicKeys.add(ecKey.toPublicJWK());
       if (first == null) {
         first = ecKey;
       }
@@ -339,7 +360,7 @@ public final class JwkSetKeyRing implements KeyRing {
               + ": set it to one of them, or unset it to use the first");
     }
     return new JwkSetKeyRing(
-        decrypters, current.getKeyID(), current.toPublicJWK(), options.keyAgreementProvider());
+        decrypters, publicKeys, current.getKeyID(), current.toPublicJWK(), options.keyAgreementProvider());
   }
 
   private static JWEDecrypter decrypter(ECKey key, String named, KeyAgreementProvider provider) {

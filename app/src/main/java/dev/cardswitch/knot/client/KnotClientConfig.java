@@ -234,7 +234,7 @@ public final class KnotClientConfig {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   /** Parses {@code 250ms}, {@code 4s}, {@code 15m}, {@code 1h} or ISO-8601 ({@code PT4S}). */
-  static Duration parseDuration(String name, String text) {
+  public static Duration parseDuration(String name, String text) {
     Matcher m = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -252,7 +252,7 @@ public final class KnotClientConfig {
     }
   }
 
-  private static int parseInt(String name, String text) {
+  public static int parseInt(String name, String text) {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {

@@ -1,0 +1,76 @@
+package dev.cardswitch.app;
+
+import dev.cardswitch.CardSwitchException;
+import dev.cardswitch.app.runtime.AppConfig;
+import dev.cardswitch.app.runtime.DevCardKeys;
+import dev.cardswitch.app.runtime.EmbeddedStack;
+import dev.cardswitch.app.runtime.Launch;
+import dev.cardswitch.app.runtime.Topics;
+import dev.cardswitch.envelope.JwkSetKeyRing;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code card-switch stack}: only the embedded parts (broker, registry, Knot sandbox) and the topics,
+ * printing how to point services at them, so card-switch can run as separate processes, several
+ * instances included.
+ */
+@Command(name = "stack", description = {
+    "Start only the embedded parts (Kafka broker, schema registry, Knot sandbox) and the topics,",
+    "and print how to run card-switch instances against them. Runs until Ctrl-C."})
+public final class StackCommand implements Callable<Integer> {
+
+  @Option(names = "--fresh", description = "Delete the embedded broker's data first.")
+  boolean fresh;
+
+  @CommandLine.Unmatched
+  List<String> settings = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    AppConfig config;
+    try {
+      config = Launch.configure(System.getenv(), settings);
+    } catch (CardSwitchException e) {
+      System.err.println("card-switch: " + e.getMessage());
+      return 2;
+    }
+    if (fresh) {
+      Launch.wipe(config, out);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "card-switch-stack-shutdown"));
+    try (EmbeddedStack stack = EmbeddedStack.start(config)) {
+      stack.describe().forEach(out::println);
+      Topics.ensure(stack.bootstrapServers(), config.topology(), config.topicPartitions(),
+          stack.kafka().isPresent() ? 1 : config.topicReplicationFactor());
+      DevCardKeys.keyRing(config); // create the shared development key now, so every instance uses it
+      out.println();
+      out.println("Point card-switch instances at this stack (each with its own ADMIN_PORT and STATE_DIR):");
+      out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + stack.bootstrapServers());
+      out.println("  export SCHEMA_REGISTRY_URL=" + stack.registryUrl());
+      stack.sandboxEndpoint().ifPresent(s -> {
+        out.println("  export KNOT_BASE_URL=" + s.baseUrl());
+        out.println("  export KNOT_CLIENT_ID=" + s.clientId());
+        out.println("  export KNOT_SECRET=" + s.secret() + "   # the sandbox's development credentials");
+        out.println("  export KNOT_RATE_LIMIT_PER_SECOND=" + AppConfig.SANDBOX_RATE_LIMIT_PER_SECOND);
+      });
+      if (!config.cardKeysConfigured()) {
+        out.println("  export " + JwkSetKeyRing.CARD_KEYS_FILE + "=" + config.dataDir().resolve(DevCardKeys.FILE_NAME));
+      }
+      out.println("  ADMIN_PORT=8080 STATE_DIR=" + config.dataDir().resolve("state-1") + " ./card-switch run");
+      out.println("  ADMIN_PORT=8082 STATE_DIR=" + config.dataDir().resolve("state-2") + " ./card-switch run");
+      out.println("Ctrl-C stops the stack.");
+      out.flush();
+      stop.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,121 @@
+package dev.cardswitch.app.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.knot.client.KnotClient;
+import dev.cardswitch.topology.SwitchCounters;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The admin endpoints: {@code GET /keys} (card-switch's envelope public keys as a JWK set, the
+ * current key first: what issuers encrypt card references to, seed 003's "retrieve public key"),
+ * {@code GET /health} (liveness: the streams are alive; also says whether Knot refuses our
+ * credentials) and {@code GET /ready} (readiness: the streams are RUNNING). Nothing here holds a
+ * secret or card data. Thread-safe.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<KafkaStreams.State> ALIVE = Set.of(KafkaStreams.State.CREATED,
+      KafkaStreams.State.REBALANCING, KafkaStreams.State.RUNNING, KafkaStreams.State.PENDING_SHUTDOWN);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AdminServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  public static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, KafkaStreams streams, KnotClient knot,
+      SwitchCounters counters) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+    } catch (IOException e) {
+      throw new SettingException(AppConfig.ADMIN_PORT, "the admin port " + bind + ":" + port + " cannot be opened ("
+          + e.getMessage() + "): set ADMIN_PORT to a free port (0 picks one)");
+    }
+    List<JWK> publicKeys = new ArrayList<>(keyRing.publicKeys());
+    byte[] keys = new JWKSet(publicKeys).toString(true).getBytes(StandardCharsets.UTF_8);
+    server.createContext("/keys", exchange -> {
+      if (allowGet(exchange)) {
+        send(exchange, 200, "application/jwk-set+json", keys);
+      }
+    });
+    server.createContext("/health", exchange -> {
+      if (allowGet(exchange)) {
+        KafkaStreams.State state = streams.state();
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean alive = ALIVE.contains(state);
+        body.put("status", alive ? "UP" : "DOWN");
+        body.put("streams", state.name());
+        body.put("knot_authentication", knot.authenticationFailing() ? "FAILING" : "OK");
+        body.put("calls_in_flight", counters.inFlight());
+        sendJson(exchange, alive ? 200 : 503, body);
+      }
+    });
+    server.createContext("/ready", exchange -> {
+      if (allowGet(exchange)) {
+        KafkaStreams.State state = streams.state();
+        boolean ready = state == KafkaStreams.State.RUNNING;
+        sendJson(exchange, ready ? 200 : 503, Map.of("ready", ready, "streams", state.name()));
+      }
+    });
+    ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "card-switch-admin");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.start();
+    return new AdminServer(server, executor);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static boolean allowGet(HttpExchange exchange) throws IOException {
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "GET");
+      sendJson(exchange, 405, Map.of("error", "method not allowed: use GET"));
+      return false;
+    }
+    return true;
+  }
+
+  private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+    send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+}

@@ -1,0 +1,242 @@
+package dev.cardswitch.app.runtime;
+
+import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.knot.client.KnotClientConfig;
+import dev.cardswitch.topology.TopologyConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The configuration of a card-switch process, read from {@link Settings}. A part that is not
+ * configured (no {@code KAFKA_BOOTSTRAP_SERVERS}, no {@code SCHEMA_REGISTRY_URL}, no
+ * {@code KNOT_BASE_URL}) is started embedded, each independently of the others. Immutable; built
+ * once at start, failing with a message that names the setting and the fix.
+ */
+public final class AppConfig {
+
+  public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+  public static final String SCHEMA_REGISTRY_URL = "SCHEMA_REGISTRY_URL";
+  public static final String SCHEMA_REGISTRY_USER_INFO = "SCHEMA_REGISTRY_USER_INFO";
+  public static final String APPLICATION_ID = "APPLICATION_ID";
+  public static final String INSTANCE_ID = "INSTANCE_ID";
+  public static final String DATA_DIR = "DATA_DIR";
+  public static final String STATE_DIR = "STATE_DIR";
+  public static final String NUM_STREAM_THREADS = "NUM_STREAM_THREADS";
+  public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
+  public static final String WEBHOOK_TOPIC = "WEBHOOK_TOPIC";
+  public static final String CARD_REFERENCE_TOPIC = "CARD_REFERENCE_TOPIC";
+  public static final String OUTCOME_TOPIC = "OUTCOME_TOPIC";
+  public static final String DEAD_LETTER_TOPIC = "DEAD_LETTER_TOPIC";
+  public static final String SWITCH_WINDOW = "SWITCH_WINDOW";
+  public static final String DEDUPLICATION_RETENTION = "DEDUPLICATION_RETENTION";
+  public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
+  public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
+  public static final String ADMIN_PORT = "ADMIN_PORT";
+  public static final String ADMIN_BIND = "ADMIN_BIND";
+  public static final String KAFKA_PORT = "KAFKA_PORT";
+  public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
+  public static final String SANDBOX_PORT = "SANDBOX_PORT";
+
+  public static final String DEFAULT_APPLICATION_ID = "card-switch";
+  public static final String DEFAULT_DATA_DIR = ".card-switch";
+  public static final int DEFAULT_NUM_STREAM_THREADS = 2;
+  public static final String DEFAULT_PROCESSING_GUARANTEE = "exactly_once_v2";
+  public static final int DEFAULT_TOPIC_PARTITIONS = 6;
+  /** -1: the broker's default replication factor. */
+  public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = -1;
+  public static final int DEFAULT_ADMIN_PORT = 8080;
+  public static final String DEFAULT_ADMIN_BIND = "0.0.0.0";
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
+  public static final int DEFAULT_SANDBOX_PORT = 8765;
+  /**
+   * Against the embedded sandbox the Knot client's allowance is raised (Knot's real allowance is
+   * the issuer's to set with KNOT_RATE_LIMIT_PER_SECOND), so a demo is limited by nothing but the
+   * sandbox's latency.
+   */
+  public static final int SANDBOX_RATE_LIMIT_PER_SECOND = 20_000;
+  public static final int SANDBOX_MAX_IN_FLIGHT = 2048;
+
+  /** Every setting card-switch reads, with the Knot client's and the key ring's. */
+  public static final Set<String> SETTINGS = knownSettings();
+
+  private final Settings settings;
+  private final Optional<String> kafkaBootstrapServers;
+  private final Optional<String> schemaRegistryUrl;
+  private final boolean knotConfigured;
+  private final String applicationId;
+  private final Path dataDir;
+  private final Path stateDir;
+  private final int numStreamThreads;
+  private final String processingGuarantee;
+  private final TopologyConfig topology;
+  private final int topicPartitions;
+  private final int topicReplicationFactor;
+  private final int adminPort;
+  private final String adminBind;
+  private final int kafkaPort;
+  private final int schemaRegistryPort;
+  private final int sandboxPort;
+
+  private AppConfig(Settings s) {
+    this.settings = s;
+    this.kafkaBootstrapServers = s.get(KAFKA_BOOTSTRAP_SERVERS);
+    this.schemaRegistryUrl = s.get(SCHEMA_REGISTRY_URL);
+    this.knotConfigured = s.get(KnotClientConfig.KNOT_BASE_URL).isPresent();
+    this.applicationId = s.get(APPLICATION_ID, DEFAULT_APPLICATION_ID);
+    if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+      throw new SettingException(APPLICATION_ID, APPLICATION_ID + " is \"" + applicationId
+          + "\": use letters, digits, '.', '_' and '-' (it prefixes internal topic names)");
+    }
+    this.dataDir = Path.of(s.get(DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath().normalize();
+    this.stateDir = s.get(STATE_DIR).map(Path::of).orElse(dataDir.resolve("state")).toAbsolutePath().normalize();
+    this.numStreamThreads = s.intValue(NUM_STREAM_THREADS, DEFAULT_NUM_STREAM_THREADS, 1);
+    this.processingGuarantee = s.get(PROCESSING_GUARANTEE, DEFAULT_PROCESSING_GUARANTEE).toLowerCase(Locale.ROOT);
+    if (!Set.of("exactly_once_v2", "at_least_once").contains(processingGuarantee)) {
+      throw new SettingException(PROCESSING_GUARANTEE, PROCESSING_GUARANTEE + " is \"" + processingGuarantee
+          + "\": use exactly_once_v2 (the default) or at_least_once");
+    }
+    try {
+      TopologyConfig.Builder t = TopologyConfig.builder()
+          .webhookTopic(s.get(WEBHOOK_TOPIC, TopologyConfig.DEFAULT_WEBHOOK_TOPIC))
+          .cardReferenceTopic(s.get(CARD_REFERENCE_TOPIC, TopologyConfig.DEFAULT_CARD_REFERENCE_TOPIC))
+          .outcomeTopic(s.get(OUTCOME_TOPIC, TopologyConfig.DEFAULT_OUTCOME_TOPIC))
+          .deadLetterTopic(s.get(DEAD_LETTER_TOPIC, TopologyConfig.DEFAULT_DEAD_LETTER_TOPIC))
+          .window(s.duration(SWITCH_WINDOW, TopologyConfig.DEFAULT_WINDOW))
+          .deduplicationRetention(s.duration(DEDUPLICATION_RETENTION, TopologyConfig.DEFAULT_DEDUPLICATION_RETENTION))
+          .maxInFlight(knotMaxInFlight(s));
+      this.topology = t.build();
+    } catch (IllegalArgumentException e) {
+      throw new SettingException("topology", e.getMessage());
+    }
+    this.topicPartitions = s.intValue(TOPIC_PARTITIONS, DEFAULT_TOPIC_PARTITIONS, 1);
+    this.topicReplicationFactor = s.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, -1);
+    this.adminPort = s.intValue(ADMIN_PORT, DEFAULT_ADMIN_PORT, 0);
+    this.adminBind = s.get(ADMIN_BIND, DEFAULT_ADMIN_BIND);
+    this.kafkaPort = s.intValue(KAFKA_PORT, DEFAULT_KAFKA_PORT, 0);
+    this.schemaRegistryPort = s.intValue(SCHEMA_REGISTRY_PORT, DEFAULT_SCHEMA_REGISTRY_PORT, 0);
+    this.sandboxPort = s.intValue(SANDBOX_PORT, DEFAULT_SANDBOX_PORT, 0);
+  }
+
+  /** @throws dev.cardswitch.CardSwitchException naming the setting and the fix */
+  public static AppConfig from(Settings settings) {
+    AppConfig config = new AppConfig(settings);
+    config.knotClientConfig(null); // validates the Knot settings now, not at the first call
+    return config;
+  }
+
+  /**
+   * The Knot client's configuration: from the settings when Knot is configured; else pointing at
+   * the embedded sandbox, with its credentials and the sandbox's raised allowance (unless set).
+   */
+  public KnotClientConfig knotClientConfig(SandboxEndpoint sandbox) {
+    if (knotConfigured) {
+      return KnotClientConfig.fromEnvironment(settings.asMap());
+    }
+    java.util.Map<String, String> values = new java.util.HashMap<>(settings.asMap());
+    values.putIfAbsent(KnotClientConfig.KNOT_RATE_LIMIT_PER_SECOND, Integer.toString(SANDBOX_RATE_LIMIT_PER_SECOND));
+    values.putIfAbsent(KnotClientConfig.KNOT_MAX_IN_FLIGHT, Integer.toString(SANDBOX_MAX_IN_FLIGHT));
+    if (sandbox == null) { // validation only: stand-in values for what the sandbox will give
+      values.put(KnotClientConfig.KNOT_BASE_URL, "http://127.0.0.1:" + (sandboxPort == 0 ? 1 : sandboxPort));
+      values.putIfAbsent(KnotClientConfig.KNOT_CLIENT_ID, "sandbox");
+      values.putIfAbsent(KnotClientConfig.KNOT_SECRET, "sandbox");
+    } else {
+      values.put(KnotClientConfig.KNOT_BASE_URL, sandbox.baseUrl());
+      values.put(KnotClientConfig.KNOT_CLIENT_ID, sandbox.clientId());
+      values.put(KnotClientConfig.KNOT_SECRET, sandbox.secret());
+    }
+    return KnotClientConfig.fromEnvironment(values);
+  }
+
+  /** Where the embedded sandbox listens and the credentials it takes. */
+  public record SandboxEndpoint(String baseUrl, String clientId, String secret) {
+    @Override
+    public String toString() {
+      return "SandboxEndpoint[" + baseUrl + ", clientId=" + clientId + ", secret=****]";
+    }
+  }
+
+  private static int knotMaxInFlight(Settings s) {
+    // The topology's bound on calls in flight is the Knot client's bulkhead: one setting, so the
+    // topology waits (back-pressure) exactly where the client would refuse.
+    int fallback = s.get(KnotClientConfig.KNOT_BASE_URL).isPresent()
+        ? KnotClientConfig.DEFAULT_KNOT_MAX_IN_FLIGHT : SANDBOX_MAX_IN_FLIGHT;
+    return s.intValue(KnotClientConfig.KNOT_MAX_IN_FLIGHT, fallback, 1);
+  }
+
+  public Settings settings() { return settings; }
+  public Optional<String> kafkaBootstrapServers() { return kafkaBootstrapServers; }
+  public Optional<String> schemaRegistryUrl() { return schemaRegistryUrl; }
+  public Optional<String> schemaRegistryUserInfo() { return settings.get(SCHEMA_REGISTRY_USER_INFO); }
+  public boolean knotConfigured() { return knotConfigured; }
+  public String applicationId() { return applicationId; }
+  /** A stable id of this instance (e.g. the pod name): static group membership, so a restart rejoins at once. */
+  public Optional<String> instanceId() { return settings.get(INSTANCE_ID); }
+  public Path dataDir() { return dataDir; }
+  public Path stateDir() { return stateDir; }
+  public int numStreamThreads() { return numStreamThreads; }
+  public String processingGuarantee() { return processingGuarantee; }
+  public TopologyConfig topology() { return topology; }
+  public int topicPartitions() { return topicPartitions; }
+  public int topicReplicationFactor() { return topicReplicationFactor; }
+  public int adminPort() { return adminPort; }
+  public String adminBind() { return adminBind; }
+  public int kafkaPort() { return kafkaPort; }
+  public int schemaRegistryPort() { return schemaRegistryPort; }
+  public int sandboxPort() { return sandboxPort; }
+
+  /** Whether card-switch's own envelope keys are configured (else a development key is generated). */
+  public boolean cardKeysConfigured() {
+    return settings.get(JwkSetKeyRing.CARD_KEYS).isPresent() || settings.get(JwkSetKeyRing.CARD_KEYS_FILE).isPresent();
+  }
+
+  /** The configuration in force, one line per setting, secrets masked: printed at start. */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add("kafka:           " + kafkaBootstrapServers.orElse("embedded broker on 127.0.0.1:" + kafkaPort
+        + " (data in " + dataDir.resolve("kafka") + ")"));
+    lines.add("schema registry: " + schemaRegistryUrl.orElse("embedded development registry on 127.0.0.1:"
+        + schemaRegistryPort) + settings.get(SCHEMA_REGISTRY_USER_INFO).map(u -> " (basic auth user "
+            + u.substring(0, Math.max(0, u.indexOf(':'))) + ", password ****)").orElse(""));
+    lines.add("knot:            " + (knotConfigured
+        ? settings.get(KnotClientConfig.KNOT_BASE_URL).orElseThrow() + " (client id "
+            + settings.get(KnotClientConfig.KNOT_CLIENT_ID).orElse("?") + ", secret ****)"
+        : "embedded Knot sandbox on 127.0.0.1:" + sandboxPort));
+    lines.add("card keys:       " + (settings.get(JwkSetKeyRing.CARD_KEYS_FILE).map(f -> "JWK set file " + f)
+        .or(() -> settings.get(JwkSetKeyRing.CARD_KEYS).map(k -> "JWK set from CARD_KEYS (****)"))
+        .orElse("development key in " + dataDir.resolve("dev-card-keys.json") + " (set CARD_KEYS_FILE in production)")));
+    lines.add("application id:  " + applicationId + instanceId().map(i -> " (instance " + i + ")").orElse("") + ", " + numStreamThreads + " stream thread(s), "
+        + processingGuarantee + ", state in " + stateDir);
+    lines.add("topics:          " + topology.webhookTopic() + " + " + topology.cardReferenceTopic() + " -> "
+        + topology.outcomeTopic() + ", " + topology.deadLetterTopic() + " (window " + topology.window()
+        + ", " + topology.maxInFlight() + " calls in flight at most)");
+    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready)");
+    return lines;
+  }
+
+  private static Set<String> knownSettings() {
+    Set<String> names = new LinkedHashSet<>(List.of(
+        KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
+        NUM_STREAM_THREADS, PROCESSING_GUARANTEE, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
+        DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
+        ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
+    for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
+      if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        try {
+          names.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableSet(names);
+  }
+
+}

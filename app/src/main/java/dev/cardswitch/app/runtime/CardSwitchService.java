@@ -1,0 +1,164 @@
+package dev.cardswitch.app.runtime;
+
+import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
+import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.knot.client.KnotClient;
+import dev.cardswitch.knot.client.KnotClientConfig;
+import dev.cardswitch.registry.BasicCredentials;
+import dev.cardswitch.registry.HttpSchemaRegistryClient;
+import dev.cardswitch.registry.SchemaRegistryClient;
+import dev.cardswitch.registry.SchemaRegistryConfig;
+import dev.cardswitch.topology.SwitchCounters;
+import dev.cardswitch.topology.SwitchPorts;
+import dev.cardswitch.topology.SwitchTopology;
+import dev.cardswitch.topology.TopologySerdes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running card-switch: the topology on Kafka Streams, wired to the Knot client, the key ring,
+ * the schema registry and the system clock, with the admin endpoints beside it. Starting it does not
+ * wait for the streams to be RUNNING (see {@link #awaitRunning}); closing it stops the admin server,
+ * then the streams (calls in flight finish or are re-driven after the next start), then the client.
+ * Thread-safe.
+ */
+public final class CardSwitchService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CardSwitchService.class);
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KafkaStreams streams;
+  private final KnotClient knot;
+  private final AdminServer admin;
+  private final SwitchCounters counters;
+  private final JwkSetKeyRing keyRing;
+  private final SchemaRegistryClient registry;
+
+  private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
+      JwkSetKeyRing keyRing, SchemaRegistryClient registry) {
+    this.streams = streams;
+    this.knot = knot;
+    this.admin = admin;
+    this.counters = counters;
+    this.keyRing = keyRing;
+    this.registry = registry;
+  }
+
+  /**
+   * Creates the topics if absent and starts the service.
+   *
+   * @param bootstrapServers the Kafka cluster (embedded or real)
+   * @param registryUrl the schema registry (embedded or real)
+   * @param knotConfig Knot (the embedded sandbox or the real one)
+   * @param embeddedKafka whether the cluster is the embedded single broker (replication factor 1)
+   */
+  public static CardSwitchService start(AppConfig config, String bootstrapServers, String registryUrl,
+      KnotClientConfig knotConfig, JwkSetKeyRing keyRing, boolean embeddedKafka) {
+    int replication = embeddedKafka ? 1 : config.topicReplicationFactor();
+    Topics.ensure(bootstrapServers, config.topology(), config.topicPartitions(), replication);
+    SchemaRegistryConfig.Builder registryConfig = SchemaRegistryConfig.builder(registryUrl);
+    config.schemaRegistryUserInfo().ifPresent(u -> registryConfig.credentials(BasicCredentials.parseUserInfo(u)));
+    SchemaRegistryClient registry = new HttpSchemaRegistryClient(registryConfig.build());
+    TopologySerdes serdes = TopologySerdes.of(registry);
+    SwitchCounters counters = new SwitchCounters();
+    Clock clock = Clock.systemUTC();
+    KnotClient knot = KnotClient.create(knotConfig);
+    KafkaStreams streams = null;
+    AdminServer admin = null;
+    try {
+      Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(knot, keyRing, clock, counters), serdes);
+      streams = new KafkaStreams(topology, streamsProperties(config, bootstrapServers, serdes, clock, replication));
+      // A failed stream thread is replaced rather than taking the instance down: its tasks restart
+      // from the last commit, and pending calls are re-driven.
+      streams.setUncaughtExceptionHandler(e -> {
+        LOG.error("stream thread failed, replacing it: {}", e.toString());
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      streams.start();
+      admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing, streams, knot, counters);
+      return new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+    } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close();
+      }
+      if (streams != null) {
+        streams.close(CLOSE_TIMEOUT);
+      }
+      knot.close();
+      throw e;
+    }
+  }
+
+  static Properties streamsProperties(AppConfig config, String bootstrapServers, TopologySerdes serdes, Clock clock,
+      int replication) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // Static membership: an instance that restarts (a crash, a rolling update) takes its tasks back at
+    // once instead of after the session time-out; Kafka Streams suffixes the id per stream thread.
+    config.instanceId().ifPresent(id ->
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+    props.putAll(DeadLetterExceptionHandler.streamsConfig(config.topology().webhookTopic(),
+        config.topology().cardReferenceTopic(), config.topology().deadLetterTopic(), serdes.deadLetter().serializer(),
+        clock));
+    return props;
+  }
+
+  /** Waits until the streams are RUNNING; false at the timeout or if they failed. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      KafkaStreams.State state = streams.state();
+      if (state == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+        return false;
+      }
+      Thread.sleep(50); // Kafka Streams' state listener is taken by nothing else, but polling keeps this simple
+    }
+    return false;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public SwitchCounters counters() {
+    return counters;
+  }
+
+  public JwkSetKeyRing keyRing() {
+    return keyRing;
+  }
+
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    streams.close(CLOSE_TIMEOUT);
+    knot.close();
+    LOG.info("card-switch stopped: {}", counters);
+  }
+}

@@ -110,21 +110,29 @@ class SwitchTopologyTest {
 
   void loadReference(String cardId) {
     references.pipeInput(cardId, TestCards.reference(cardId, TestCards.seedDocument(), SERVICE_KEY, clock.instant()));
+    punctuate();
   }
 
   void sendEvent(long taskId, String cardId, boolean sendCard) {
     webhooks.pipeInput(Long.toString(taskId), TestCards.authenticated(taskId, cardId, sendCard, clock.instant()));
+    punctuate();
+  }
+
+  /** One completion interval: committed switches are sent, finished calls become results. */
+  void punctuate() {
+    advance(TopologyConfig.DEFAULT_COMPLETION_INTERVAL);
   }
 
   @Test
   void switchesACardWhoseReferenceIsThere() {
     loadReference("card-1");
+    Instant receivedAt = clock.instant();
     sendEvent(408321, "card-1", true);
 
     assertEquals(1, knot.calls().size());
     FakeKnot.Call call = knot.call(0);
     assertEquals(408321, call.taskId());
-    assertEquals(T0.plusSeconds(15), call.deadline());
+    assertEquals(receivedAt.plusSeconds(15), call.deadline());
     String sentToKnot = FakeKnot.openJwe(call);
     assertTrue(sentToKnot.contains("\"number\":\"" + TestCards.PAN + "\""), "Knot gets the card intact");
     assertTrue(outcomes.isEmpty(), "nothing is published before Knot answers");
@@ -144,7 +152,7 @@ class SwitchTopologyTest {
     assertEquals(1, outcome.getAttempts());
     assertEquals("knot-webhooks", outcome.getSourceTopic());
     assertEquals(0L, outcome.getSourceOffset());
-    assertEquals(T0.plusSeconds(15), outcome.getDeadlineAt());
+    assertEquals(receivedAt.plusSeconds(15), outcome.getDeadlineAt());
     assertFalse(outcome.getResentAfterRestart());
     assertTrue(outcomes.isEmpty());
     assertTrue(deadLetters.isEmpty());
@@ -195,6 +203,7 @@ class SwitchTopologyTest {
     event.setReceivedAt(null);
     event.setTimestamp(T0.minusSeconds(10));
     webhooks.pipeInput("6", event);
+    punctuate();
     assertEquals(T0.plusSeconds(5), knot.call(0).deadline());
   }
 

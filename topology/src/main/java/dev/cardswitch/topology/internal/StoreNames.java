@@ -14,6 +14,8 @@ public final class StoreNames {
   public static final String PENDING = "pending-switch-store";
   /** task_id → when it was switched (window store, for de-duplication). */
   public static final String SWITCHED = "switched-task-store";
+  /** Counts the commits of a task (holds nothing, no changelog): see CommitMarker. */
+  public static final String COMMIT_MARKER = "commit-marker";
   /** Repartition topic carrying switch requests keyed by card_id: {@code <application.id>-switch-requests-repartition}. */
   public static final String SWITCH_REQUESTS = "switch-requests";
 

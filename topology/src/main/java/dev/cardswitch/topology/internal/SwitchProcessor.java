@@ -44,9 +44,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * dead letter.
  *
  * <p>The call to Knot never blocks the stream thread: the pending switch is written to a
- * changelogged store before the call; the HTTP completion only queues its result (and frees a call
- * slot); a wall-clock punctuator on the stream thread forwards the results and clears the pending
- * entries, in the same transaction. A pending entry found after a restart is a call that was in
+ * changelogged store, and the card is sent by a punctuator once that write is committed (so a crash
+ * can never hide a call that was made); the HTTP completion only queues its result (and frees a
+ * call slot); the punctuator forwards the results and clears the pending entries, in one
+ * transaction. A pending entry found after a restart is a call that was in
  * flight when the process stopped: it is sent again (counted as re-sent), or dead-lettered if its
  * window has closed. Records forwarded from a punctuator carry no source coordinates, so each
  * pending entry keeps the event's own topic, partition and offset for the outcome.
@@ -58,12 +59,16 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
 
   private record Completion(String taskKey, KnotCallResult result, Throwable error) {}
 
+  /** A switch written to the pending store and waiting for that write to be committed. */
+  private record Ready(String taskKey, SwitchRequest request, CardDocument document, long writtenBeforeCommit) {}
+
   private final TopologyConfig config;
   private final SwitchPorts ports;
   private final InFlightLimit limit;
   private final CardDocumentValidator validator;
   private final KnotJweEncrypter jwe = new KnotJweEncrypter();
   private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final java.util.ArrayDeque<Ready> awaitingCommit = new java.util.ArrayDeque<>();
   /** Tasks whose call this instance started and has not yet seen complete (stream thread only). */
   private final Set<String> dispatchedHere = new HashSet<>();
   private boolean interruptedCallsResumed;
@@ -73,6 +78,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   private KeyValueStore<String, PendingSwitch> pending;
   private WindowStore<String, Long> switched;
   private TimestampedKeyValueStore<String, CardReference> references;
+  private CommitMarker marker;
 
   SwitchProcessor(TopologyConfig config, SwitchPorts ports, InFlightLimit limit) {
     this.config = config;
@@ -88,8 +94,10 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.pending = context.getStateStore(StoreNames.PENDING);
     this.switched = context.getStateStore(StoreNames.SWITCHED);
     this.references = context.getStateStore(StoreNames.CARD_REFERENCES);
+    this.marker = context.getStateStore(StoreNames.COMMIT_MARKER);
     context.schedule(config.completionInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
       resumeInterruptedCalls();
+      sendCommitted();
       forwardCompletions();
     });
     context.schedule(config.waitScanInterval(), PunctuationType.WALL_CLOCK_TIME, t -> expireWaiting());
@@ -171,10 +179,41 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         .setDispatchedAt(now)
         .build());
     dispatchedHere.add(taskKey);
-    ports.metrics().inFlight(1);
     if (dispatches > 1) {
+      // Re-sending a pending switch restored from the changelog: it was committed before, send now.
       ports.metrics().resentAfterRestart();
+      send(taskKey, request, document);
+    } else {
+      // The pending switch must be committed before the card leaves (see CommitMarker): ask for an
+      // early commit and send from the punctuator once it is done.
+      awaitingCommit.add(new Ready(taskKey, request, document, marker.commits()));
+      context.commit();
     }
+  }
+
+  /** Sends the switches whose pending entry is committed (punctuator, stream thread). */
+  private void sendCommitted() {
+    Ready ready;
+    while ((ready = awaitingCommit.peek()) != null && ready.writtenBeforeCommit() < marker.commits()) {
+      awaitingCommit.poll();
+      Instant now = ports.clock().instant();
+      if (!now.isBefore(ready.request().getDeadlineAt())) {
+        ready.document().close();
+        limit.release();
+        dispatchedHere.remove(ready.taskKey());
+        PendingSwitch entry = pending.delete(ready.taskKey());
+        deadLetter(ready.taskKey(), DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED,
+                "the window closed while the switch waited for its commit; Knot was not called", now)
+            .request(ready.request()).cardLastFour(entry == null ? null : entry.getCardLastFour()), now.toEpochMilli());
+        continue;
+      }
+      send(ready.taskKey(), ready.request(), ready.document());
+    }
+  }
+
+  /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
+  private void send(String taskKey, SwitchRequest request, CardDocument document) {
+    ports.metrics().inFlight(1);
     CompletableFuture<KnotCallResult> call;
     try {
       call = ports.knot().sendCard(request.getEvent().getTaskId(), key -> encrypt(document, key), request.getDeadlineAt());
@@ -196,6 +235,20 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       return jwe.encrypt(key, json);
     } finally {
       Arrays.fill(json, (byte) 0);
+    }
+  }
+
+  /**
+   * The task is leaving this thread (a rebalance, a shutdown): switches not yet sent stay in the
+   * pending store for whoever runs the task next; their clear card data is wiped and their call
+   * slots freed here.
+   */
+  @Override
+  public void close() {
+    Ready ready;
+    while ((ready = awaitingCommit.poll()) != null) {
+      ready.document().close();
+      limit.release();
     }
   }
 

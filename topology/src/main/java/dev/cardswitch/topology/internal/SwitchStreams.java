@@ -58,6 +58,7 @@ public final class SwitchStreams {
         Stores.persistentKeyValueStore(StoreNames.WAITING), keys, serdes.waiting()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.PENDING), keys, serdes.pending()));
+    builder.addStateStore(new CommitMarker.Builder(StoreNames.COMMIT_MARKER));
     Duration retention = config.deduplicationRetention().plus(config.window());
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(StoreNames.SWITCHED, retention, Duration.ofMillis(1), false),
@@ -93,7 +94,8 @@ public final class SwitchStreams {
     KStream<String, Result> results = joined
         .merge(released, Named.as("switch-candidates"))
         .process(() -> new SwitchProcessor(config, ports, limit), Named.as("switch"),
-            StoreNames.WAITING, StoreNames.PENDING, StoreNames.SWITCHED, StoreNames.CARD_REFERENCES);
+            StoreNames.WAITING, StoreNames.PENDING, StoreNames.SWITCHED, StoreNames.CARD_REFERENCES,
+            StoreNames.COMMIT_MARKER);
     results.split(Named.as("result-"))
         .branch((k, v) -> v.outcome() != null, Branched.withConsumer(s -> s
             .mapValues(Result::outcome, Named.as("result-outcome-value"))

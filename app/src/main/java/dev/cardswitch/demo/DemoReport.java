@@ -53,7 +53,7 @@ public final class DemoReport {
       Long knotCalls,
       Duration elapsed) {
     this.seed = seed;
-    this.expected = Map.copyOf(new EnumMap<>(Objects.requireNonNull(expected, "expected")));
+    this.expected = Map.copyOf(Objects.requireNonNull(expected, "expected"));
     this.results = Objects.requireNonNull(results, "results");
     this.knotCalls = knotCalls;
     this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
@@ -127,7 +127,8 @@ public final class DemoReport {
     lines.add(String.format(Locale.ROOT, "Demo: %d events (seed %d) in %.1f s", results.planned(), seed, elapsed.toMillis() / 1000.0));
     lines.add(String.format(Locale.ROOT, "  switched      %7d   (planned %d)", results.switched(), planned(ExpectedResult.SWITCHED)));
     lines.add(String.format(Locale.ROOT, "  skipped       %7d   (planned %d)", results.skipped(), planned(ExpectedResult.SKIPPED)));
-    Map<SwitchStatus, Long> otherStatuses = new EnumMap<>(results.byStatus());
+    Map<SwitchStatus, Long> otherStatuses = new EnumMap<>(SwitchStatus.class);
+    otherStatuses.putAll(results.byStatus());
     otherStatuses.remove(SwitchStatus.SWITCHED);
     otherStatuses.remove(SwitchStatus.SKIPPED);
     if (!otherStatuses.isEmpty()) {

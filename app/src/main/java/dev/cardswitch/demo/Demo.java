@@ -76,12 +76,18 @@ public final class Demo {
       AtomicLong eventsAcked = new AtomicLong();
       int references = plan.references().size();
       int events = plan.events().size();
+      // The bar would otherwise seem stuck near the end while unknown cards wait out Knot's window.
+      String waiting = plan.expectedCounts().get(ExpectedResult.NO_CARD_REFERENCE) == 0
+          ? ""
+          : " (unknown cards end after the " + targets.topology().window().toSeconds() + " s window)";
       ProgressBar bar =
           ProgressBar.builder("results", events)
               .out(err)
               .detail(() -> referencesAcked.get() < references
                   ? "references " + referencesAcked.get() + "/" + references
-                  : "produced " + eventsAcked.get() + "/" + events)
+                  : eventsAcked.get() < events
+                      ? "produced " + eventsAcked.get() + "/" + events
+                      : "produced " + events + "/" + events + waiting)
               .build();
 
       CompletableFuture<Instant> lastReceipt = new CompletableFuture<>();

@@ -67,6 +67,11 @@ public final class DemoReport {
     return results.planned();
   }
 
+  /** How many events of the plan expected each result. */
+  public Map<ExpectedResult, Integer> expectedCounts() {
+    return expected;
+  }
+
   public CollectedResults results() {
     return results;
   }

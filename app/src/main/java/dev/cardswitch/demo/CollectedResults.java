@@ -11,11 +11,11 @@ import java.util.Objects;
 
 /**
  * What the result topics said about the planned tasks, once collection stopped: the first result of
- * each task counted by outcome status and by dead-letter reason; tasks without any result
- * ({@code missing}); results beyond the first for a task, in either topic ({@code duplicates}); first
- * results other than the planned one ({@code unexpected}); and the latency of each task Knot answered
- * (see {@link #latencyPercentileMillis}). Results of tasks outside the plan (earlier runs, other
- * traffic) are only counted as {@code foreign}. Immutable; thread-safe.
+ * each task counted by outcome status and by dead-letter reason; tasks without any result ({@code
+ * missing}); results beyond the first for a task, in either topic ({@code duplicates}); first
+ * results other than the planned one ({@code unexpected}); and the latency of each task Knot
+ * answered (see {@link #latencyPercentileMillis}). Results of tasks outside the plan (earlier runs,
+ * other traffic) are only counted as {@code foreign}. Immutable; thread-safe.
  */
 public final class CollectedResults {
 
@@ -46,8 +46,10 @@ public final class CollectedResults {
       List<String> unexpectedSample,
       boolean deadlineReached) {
     this.planned = planned;
-    this.byStatus = Collections.unmodifiableMap(new EnumMap<>(nonZero(byStatus, SwitchStatus.class)));
-    this.byReason = Collections.unmodifiableMap(new EnumMap<>(nonZero(byReason, DeadLetterReason.class)));
+    this.byStatus =
+        Collections.unmodifiableMap(new EnumMap<>(nonZero(byStatus, SwitchStatus.class)));
+    this.byReason =
+        Collections.unmodifiableMap(new EnumMap<>(nonZero(byReason, DeadLetterReason.class)));
     this.missing = missing;
     this.duplicates = duplicates;
     this.unexpected = unexpected;
@@ -62,11 +64,12 @@ public final class CollectedResults {
 
   private static <K extends Enum<K>> Map<K, Long> nonZero(Map<K, Long> counts, Class<K> type) {
     Map<K, Long> kept = new EnumMap<>(type);
-    counts.forEach((k, v) -> {
-      if (v != null && v > 0) {
-        kept.put(k, v);
-      }
-    });
+    counts.forEach(
+        (k, v) -> {
+          if (v != null && v > 0) {
+            kept.put(k, v);
+          }
+        });
     return kept;
   }
 
@@ -80,7 +83,9 @@ public final class CollectedResults {
     return byStatus;
   }
 
-  /** First results that were dead letters, by reason, in enum order; reasons never seen are absent. */
+  /**
+   * First results that were dead letters, by reason, in enum order; reasons never seen are absent.
+   */
   public Map<DeadLetterReason, Long> byReason() {
     return byReason;
   }
@@ -124,7 +129,10 @@ public final class CollectedResults {
     return missingSample;
   }
 
-  /** Some of the unexpected results, e.g. {@code task 12: expected SWITCHED, got dead letter KNOT_UNAVAILABLE}. */
+  /**
+   * Some of the unexpected results, e.g. {@code task 12: expected SWITCHED, got dead letter
+   * KNOT_UNAVAILABLE}.
+   */
   public List<String> unexpectedSample() {
     return unexpectedSample;
   }
@@ -163,10 +171,27 @@ public final class CollectedResults {
 
   @Override
   public String toString() {
-    return "CollectedResults[planned=" + planned + ", byStatus=" + byStatus + ", byReason=" + byReason
-        + ", missing=" + missing + ", duplicates=" + duplicates + ", unexpected=" + unexpected
-        + ", foreign=" + foreign + ", unreadable=" + unreadable + ", latencies=" + latenciesMillis.length
-        + ", deadlineReached=" + deadlineReached + "]";
+    return "CollectedResults[planned="
+        + planned
+        + ", byStatus="
+        + byStatus
+        + ", byReason="
+        + byReason
+        + ", missing="
+        + missing
+        + ", duplicates="
+        + duplicates
+        + ", unexpected="
+        + unexpected
+        + ", foreign="
+        + foreign
+        + ", unreadable="
+        + unreadable
+        + ", latencies="
+        + latenciesMillis.length
+        + ", deadlineReached="
+        + deadlineReached
+        + "]";
   }
 
   @Override
@@ -186,6 +211,14 @@ public final class CollectedResults {
 
   @Override
   public int hashCode() {
-    return Objects.hash(planned, byStatus, byReason, missing, duplicates, unexpected, foreign, Arrays.hashCode(latenciesMillis));
+    return Objects.hash(
+        planned,
+        byStatus,
+        byReason,
+        missing,
+        duplicates,
+        unexpected,
+        foreign,
+        Arrays.hashCode(latenciesMillis));
   }
 }

@@ -44,11 +44,13 @@ public final class Demo {
    * @return the report; {@link DemoReport#exitCode()} is the command's exit status
    * @throws DemoException when records cannot be produced or the result topics cannot be read
    */
-  public static DemoReport run(DemoSettings settings, DemoTargets targets, PrintStream out, PrintStream err) {
+  public static DemoReport run(
+      DemoSettings settings, DemoTargets targets, PrintStream out, PrintStream err) {
     return run(settings, targets, out, err, Clock.systemUTC());
   }
 
-  static DemoReport run(DemoSettings settings, DemoTargets targets, PrintStream out, PrintStream err, Clock clock) {
+  static DemoReport run(
+      DemoSettings settings, DemoTargets targets, PrintStream out, PrintStream err, Clock clock) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(targets, "targets");
     Objects.requireNonNull(out, "out");
@@ -56,19 +58,35 @@ public final class Demo {
     Instant started = clock.instant();
     long runMillis = started.toEpochMilli();
 
-    err.printf(Locale.ROOT, "Demo: %d events, seed %d, %s, to %s (webhooks: %s, results: %s and %s)%n",
-        settings.events(), settings.seed(),
+    err.printf(
+        Locale.ROOT,
+        "Demo: %d events, seed %d, %s, to %s (webhooks: %s, results: %s and %s)%n",
+        settings.events(),
+        settings.seed(),
         settings.rate() > 0 ? settings.rate() + " events/s" : "as fast as possible",
-        targets.bootstrapServers(), targets.topology().webhookTopic(), targets.topology().outcomeTopic(),
+        targets.bootstrapServers(),
+        targets.topology().webhookTopic(),
+        targets.topology().outcomeTopic(),
         targets.topology().deadLetterTopic());
     DemoPlan plan = generate(settings, targets, err, clock, runMillis);
 
     TopologySerdes serdes = TopologySerdes.of(targets.registry());
     KnotSandbox sandbox = targets.sandbox();
-    try (ResultCollector collector = new ResultCollector(targets.bootstrapServers(), targets.clientProperties(),
-            serdes, targets.topology(), settings.margin(), clock);
-        DemoProducer producer = new DemoProducer(targets.bootstrapServers(), targets.clientProperties(),
-            serdes, targets.topology(), clock)) {
+    try (ResultCollector collector =
+            new ResultCollector(
+                targets.bootstrapServers(),
+                targets.clientProperties(),
+                serdes,
+                targets.topology(),
+                settings.margin(),
+                clock);
+        DemoProducer producer =
+            new DemoProducer(
+                targets.bootstrapServers(),
+                targets.clientProperties(),
+                serdes,
+                targets.topology(),
+                clock)) {
       collector.prepare();
       long knotCallsBefore = sandbox == null ? 0 : sandbox.stats().switched();
 
@@ -77,53 +95,69 @@ public final class Demo {
       int references = plan.references().size();
       int events = plan.events().size();
       // The bar would otherwise seem stuck near the end while unknown cards wait out Knot's window.
-      String waiting = plan.expectedCounts().get(ExpectedResult.NO_CARD_REFERENCE) == 0
-          ? ""
-          : " (unknown cards end after the " + targets.topology().window().toSeconds() + " s window)";
+      String waiting =
+          plan.expectedCounts().get(ExpectedResult.NO_CARD_REFERENCE) == 0
+              ? ""
+              : " (unknown cards end after the "
+                  + targets.topology().window().toSeconds()
+                  + " s window)";
       ProgressBar bar =
           ProgressBar.builder("results", events)
               .out(err)
-              .detail(() -> referencesAcked.get() < references
-                  ? "references " + referencesAcked.get() + "/" + references
-                  : eventsAcked.get() < events
-                      ? "produced " + eventsAcked.get() + "/" + events
-                      : "produced " + events + "/" + events + waiting)
+              .detail(
+                  () ->
+                      referencesAcked.get() < references
+                          ? "references " + referencesAcked.get() + "/" + references
+                          : eventsAcked.get() < events
+                              ? "produced " + eventsAcked.get() + "/" + events
+                              : "produced " + events + "/" + events + waiting)
               .build();
 
       CompletableFuture<Instant> lastReceipt = new CompletableFuture<>();
-      ExecutorService collecting = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "card-switch-demo-collector");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService collecting =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "card-switch-demo-collector");
+                t.setDaemon(true);
+                return t;
+              });
       CollectedResults results;
       try {
-        Future<CollectedResults> collected = collecting.submit(() -> collector.collect(plan.expectations(), lastReceipt,
-            new ResultCollector.Listener() {
-              @Override
-              public void accounted(long taskId, TaskResult result) {
-                bar.step();
-              }
+        Future<CollectedResults> collected =
+            collecting.submit(
+                () ->
+                    collector.collect(
+                        plan.expectations(),
+                        lastReceipt,
+                        new ResultCollector.Listener() {
+                          @Override
+                          public void accounted(long taskId, TaskResult result) {
+                            bar.step();
+                          }
 
-              @Override
-              public void polled() {
-                bar.refresh();
-              }
-            }));
+                          @Override
+                          public void polled() {
+                            bar.refresh();
+                          }
+                        }));
         try {
-          DemoProducer.Produced produced = producer.produce(plan, settings.rate(), new DemoProducer.Listener() {
-            @Override
-            public void referenceAcknowledged() {
-              referencesAcked.incrementAndGet();
-              bar.refresh();
-            }
+          DemoProducer.Produced produced =
+              producer.produce(
+                  plan,
+                  settings.rate(),
+                  new DemoProducer.Listener() {
+                    @Override
+                    public void referenceAcknowledged() {
+                      referencesAcked.incrementAndGet();
+                      bar.refresh();
+                    }
 
-            @Override
-            public void eventAcknowledged() {
-              eventsAcked.incrementAndGet();
-              bar.refresh();
-            }
-          });
+                    @Override
+                    public void eventAcknowledged() {
+                      eventsAcked.incrementAndGet();
+                      bar.refresh();
+                    }
+                  });
           lastReceipt.complete(produced.lastReceivedAt());
         } catch (RuntimeException e) {
           lastReceipt.completeExceptionally(e);
@@ -139,14 +173,20 @@ public final class Demo {
       bar.finish();
 
       Long knotCalls = sandbox == null ? null : sandbox.stats().switched() - knotCallsBefore;
-      DemoReport report = new DemoReport(
-          plan.seed(), plan.expectedCounts(), results, knotCalls, Duration.between(started, clock.instant()));
+      DemoReport report =
+          new DemoReport(
+              plan.seed(),
+              plan.expectedCounts(),
+              results,
+              knotCalls,
+              Duration.between(started, clock.instant()));
       report.print(out);
       return report;
     }
   }
 
-  private static DemoPlan generate(DemoSettings settings, DemoTargets targets, PrintStream err, Clock clock, long runMillis) {
+  private static DemoPlan generate(
+      DemoSettings settings, DemoTargets targets, PrintStream err, Clock clock, long runMillis) {
     ProgressBar[] bar = new ProgressBar[1];
     DemoPlan plan =
         DemoPlan.builder(targets.servicePublicKey())
@@ -155,12 +195,13 @@ public final class Demo {
             .firstTaskId(runMillis * TASK_IDS_PER_MILLISECOND)
             .runTag(Long.toString(runMillis, 36))
             .clock(clock)
-            .progress((done, total) -> {
-              if (bar[0] == null) {
-                bar[0] = ProgressBar.builder("sealing cards", total).out(err).build();
-              }
-              bar[0].step();
-            })
+            .progress(
+                (done, total) -> {
+                  if (bar[0] == null) {
+                    bar[0] = ProgressBar.builder("sealing cards", total).out(err).build();
+                  }
+                  bar[0].step();
+                })
             .build();
     if (bar[0] != null) {
       bar[0].finish();
@@ -186,10 +227,12 @@ public final class Demo {
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
-      throw new DemoException(DemoException.RESULTS_UNREADABLE, "collecting the results failed: " + cause, cause);
+      throw new DemoException(
+          DemoException.RESULTS_UNREADABLE, "collecting the results failed: " + cause, cause);
     } catch (InterruptedException | CancellationException e) {
       Thread.currentThread().interrupt();
-      throw new DemoException(DemoException.RESULTS_UNREADABLE, "interrupted while collecting the results", e);
+      throw new DemoException(
+          DemoException.RESULTS_UNREADABLE, "interrupted while collecting the results", e);
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.Random;
  * addresses whose city, region (ISO 3166-2, as {@code NY} or {@code US-NY}) and ZIP code agree,
  * fictional phone numbers ({@code 555-01xx}, E.164), test card numbers (Visa and Mastercard test
  * BINs, random account digits, a correct Luhn check digit), expiries one to five years ahead and
- * 3-digit CVVs. An invalid document breaks exactly one {@link InvalidCardRule} and keeps every other
- * field valid.
+ * 3-digit CVVs. An invalid document breaks exactly one {@link InvalidCardRule} and keeps every
+ * other field valid.
  *
  * <p>The number, expiry and CVV (what makes a card usable) are generated into {@code char[]}s that
  * are wiped as soon as the document has copied them; names and addresses come from fixed public
@@ -32,25 +32,24 @@ final class DemoCards {
   private static final int NUMBER_LENGTH = 16;
 
   private static final List<String> FIRST_NAMES =
-      List.of(
-          "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
-          "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas",
-          "Sarah", "Carlos", "Karen", "Daniel", "Lisa", "Matthew", "Nancy", "Anthony", "Sandra",
-          "Mark", "Ashley", "Wei", "Emily", "Andrew", "Michelle", "Joshua", "Amanda", "Kenji",
-          "Priya", "Kevin", "Melissa", "Brian", "Aisha");
+      words(
+          "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth "
+              + "William Barbara Richard Susan Joseph Jessica Thomas Sarah Carlos Karen "
+              + "Daniel Lisa Matthew Nancy Anthony Sandra Mark Ashley Wei Emily Andrew "
+              + "Michelle Joshua Amanda Kenji Priya Kevin Melissa Brian Aisha");
 
   private static final List<String> LAST_NAMES =
-      List.of(
-          "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-          "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson",
-          "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White",
-          "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen",
-          "King", "Wright", "Nguyen", "Hill", "Flores", "Green", "Patel");
+      words(
+          "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez "
+              + "Martinez Hernandez Lopez Gonzalez Wilson Anderson Thomas Taylor Moore "
+              + "Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez "
+              + "Lewis Robinson Walker Young Allen King Wright Nguyen Hill Flores Green "
+              + "Patel");
 
   private static final List<String> STREET_NAMES =
-      List.of(
-          "Main", "Oak", "Pine", "Maple", "Cedar", "Elm", "Washington", "Lake", "Hill", "Park",
-          "Sunset", "Lincoln", "Church", "Highland", "Madison", "River", "Walnut", "Spring");
+      words(
+          "Main Oak Pine Maple Cedar Elm Washington Lake Hill Park Sunset Lincoln "
+              + "Church Highland Madison River Walnut Spring");
 
   private static final List<String> STREET_SUFFIXES =
       List.of("Street", "Avenue", "Boulevard", "Road", "Lane", "Drive", "Court", "Place");
@@ -91,6 +90,11 @@ final class DemoCards {
   private final Random random;
   private final Clock clock;
 
+  /** A word list written as one string, so that it stays a few lines long. */
+  private static List<String> words(String spaceSeparated) {
+    return List.of(spaceSeparated.split(" "));
+  }
+
   DemoCards(Random random, Clock clock) {
     this.random = Objects.requireNonNull(random, "random");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -109,8 +113,12 @@ final class DemoCards {
       return CardDocument.builder()
           .firstName(pick(FIRST_NAMES))
           .lastName(pick(LAST_NAMES))
-          .street((1 + random.nextInt(9899)) + " " + pick(STREET_NAMES) + " " + pick(STREET_SUFFIXES))
-          .street2(random.nextInt(4) == 0 ? pick(UNITS) + (1 + random.nextInt(40)) + (char) ('A' + random.nextInt(6)) : null)
+          .street(
+              (1 + random.nextInt(9899)) + " " + pick(STREET_NAMES) + " " + pick(STREET_SUFFIXES))
+          .street2(
+              random.nextInt(4) == 0
+                  ? pick(UNITS) + (1 + random.nextInt(40)) + (char) ('A' + random.nextInt(6))
+                  : null)
           .city(place.city())
           .region(broken == InvalidCardRule.REGION ? pick(FOREIGN_REGIONS) : region(place))
           .postalCode(broken == InvalidCardRule.POSTAL_CODE ? badPostalCode() : zip(place))
@@ -135,18 +143,24 @@ final class DemoCards {
   private String zip(Place place) {
     String five = place.zipPrefix() + String.format(Locale.ROOT, "%02d", random.nextInt(100));
     // ZIP+4 now and then: 10 characters, the longest Knot accepts.
-    return random.nextInt(10) == 0 ? five + "-" + String.format(Locale.ROOT, "%04d", random.nextInt(10_000)) : five;
+    return random.nextInt(10) == 0
+        ? five + "-" + String.format(Locale.ROOT, "%04d", random.nextInt(10_000))
+        : five;
   }
 
   private String badPostalCode() {
     return random.nextBoolean()
         ? String.format(Locale.ROOT, "%03d", random.nextInt(1000))
-        : String.format(Locale.ROOT, "%05d-%06d", random.nextInt(100_000), random.nextInt(1_000_000));
+        : String.format(
+            Locale.ROOT, "%05d-%06d", random.nextInt(100_000), random.nextInt(1_000_000));
   }
 
   /** {@code +1 AAA 555 01xx}: 555-0100 to 555-0199 are reserved for fiction. */
   private String phone(Place place) {
-    return "+1" + place.areaCode() + "55501" + String.format(Locale.ROOT, "%02d", random.nextInt(100));
+    return "+1"
+        + place.areaCode()
+        + "55501"
+        + String.format(Locale.ROOT, "%02d", random.nextInt(100));
   }
 
   private String badPhone(Place place) {
@@ -194,7 +208,8 @@ final class DemoCards {
 
   /** One to five years ahead (at least next month), as MM/YYYY mostly and MM/YY sometimes. */
   private char[] futureExpiration() {
-    return expiration(YearMonth.now(clock).plusMonths(1 + random.nextInt(60)), random.nextInt(4) == 0);
+    return expiration(
+        YearMonth.now(clock).plusMonths(1 + random.nextInt(60)), random.nextInt(4) == 0);
   }
 
   /** One month to three years ago. */

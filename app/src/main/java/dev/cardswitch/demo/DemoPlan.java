@@ -44,17 +44,19 @@ import java.util.UUID;
  * picks both from its start time, so repeated runs on the same broker never meet tasks the service
  * already switched (it remembers them for days) nor card references of earlier runs.
  *
- * <p>No clear card data is kept: each document is built, sealed and closed (its values wiped) before
- * the next is made; the plan holds only envelopes, last four digits and identifiers. Immutable;
- * thread-safe.
+ * <p>No clear card data is kept: each document is built, sealed and closed (its values wiped)
+ * before the next is made; the plan holds only envelopes, last four digits and identifiers.
+ * Immutable; thread-safe.
  */
 public final class DemoPlan {
 
   public static final int SKIPPED_PERCENT = 10;
   public static final int UNKNOWN_CARD_PERCENT = 3;
   public static final int INVALID_CARD_PERCENT = 3;
+
   /** Share of the events with a valid card that reuse an earlier card at another merchant. */
   public static final double REPEAT_CARD_SHARE = 0.25;
+
   public static final int MAX_EVENTS_PER_CARD = 3;
   public static final int DEFAULT_EVENTS = 1000;
   public static final long DEFAULT_SEED = 42;
@@ -78,7 +80,13 @@ public final class DemoPlan {
           new Merchant(61, "Disney+"));
 
   private static final List<String> ENTRYPOINTS =
-      List.of("onboarding", "onboarding", "onboarding", "card_activation", "account_settings", "lost_or_stolen");
+      List.of(
+          "onboarding",
+          "onboarding",
+          "onboarding",
+          "card_activation",
+          "account_settings",
+          "lost_or_stolen");
 
   /** Knot emits the event a little before the webhook arrives: 40 to 400 ms here. */
   private static final int MIN_KNOT_LEAD_MILLIS = 40;
@@ -141,8 +149,15 @@ public final class DemoPlan {
 
   @Override
   public String toString() {
-    return "DemoPlan[seed=" + seed + ", events=" + events.size() + ", references=" + references.size()
-        + ", expected=" + expectedCounts() + "]";
+    return "DemoPlan[seed="
+        + seed
+        + ", events="
+        + events.size()
+        + ", references="
+        + references.size()
+        + ", expected="
+        + expectedCounts()
+        + "]";
   }
 
   /** Progress of sealing the envelopes, the slow part (about a millisecond each). */
@@ -217,7 +232,8 @@ public final class DemoPlan {
      */
     public DemoPlan build() {
       if (firstTaskId > Long.MAX_VALUE - events) {
-        throw new IllegalArgumentException("firstTaskId " + firstTaskId + " leaves no room for " + events + " task ids");
+        throw new IllegalArgumentException(
+            "firstTaskId " + firstTaskId + " leaves no room for " + events + " task ids");
       }
       EnvelopeEncrypter encrypter = new EnvelopeEncrypter(servicePublicKey);
       Random random = new Random(seed);
@@ -248,7 +264,8 @@ public final class DemoPlan {
             }
           }
           case INVALID_CARD_DATA -> {
-            InvalidCardRule rule = InvalidCardRule.values()[invalidCards++ % InvalidCardRule.values().length];
+            InvalidCardRule rule =
+                InvalidCardRule.values()[invalidCards++ % InvalidCardRule.values().length];
             card = newCard(cards, random, rule, true);
             merchant = card.nextMerchant(random);
           }
@@ -284,7 +301,8 @@ public final class DemoPlan {
       mix.addAll(Collections.nCopies(skipped, ExpectedResult.SKIPPED));
       mix.addAll(Collections.nCopies(unknown, ExpectedResult.NO_CARD_REFERENCE));
       mix.addAll(Collections.nCopies(invalid, ExpectedResult.INVALID_CARD_DATA));
-      mix.addAll(Collections.nCopies(events - skipped - unknown - invalid, ExpectedResult.SWITCHED));
+      mix.addAll(
+          Collections.nCopies(events - skipped - unknown - invalid, ExpectedResult.SWITCHED));
       Collections.shuffle(mix, random);
       return mix;
     }
@@ -293,7 +311,8 @@ public final class DemoPlan {
       return (int) Math.round(events * percent / 100.0);
     }
 
-    private CardPlan newCard(List<CardPlan> cards, Random random, InvalidCardRule broken, boolean referenced) {
+    private CardPlan newCard(
+        List<CardPlan> cards, Random random, InvalidCardRule broken, boolean referenced) {
       String cardId = String.format(Locale.ROOT, "card-%s-%06d", runTag, cards.size() + 1);
       CardPlan card = new CardPlan(cardId, uuid(random), broken, referenced);
       cards.add(card);

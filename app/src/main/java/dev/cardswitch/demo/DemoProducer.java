@@ -56,7 +56,8 @@ public final class DemoProducer implements AutoCloseable {
    * @param firstReceivedAt receipt stamp of the first event
    * @param lastReceivedAt receipt stamp of the last event: the window of the last event starts here
    */
-  public record Produced(int references, int events, Instant firstReceivedAt, Instant lastReceivedAt) {}
+  public record Produced(
+      int references, int events, Instant firstReceivedAt, Instant lastReceivedAt) {}
 
   private final String bootstrapServers;
   private final TopologySerdes serdes;
@@ -79,7 +80,10 @@ public final class DemoProducer implements AutoCloseable {
     this.topics = Objects.requireNonNull(topics, "topics");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.producer =
-        new KafkaProducer<>(config(bootstrapServers, clientProperties), new StringSerializer(), new ByteArraySerializer());
+        new KafkaProducer<>(
+            config(bootstrapServers, clientProperties),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   static Map<String, Object> config(String bootstrapServers, Map<String, Object> clientProperties) {
@@ -95,8 +99,7 @@ public final class DemoProducer implements AutoCloseable {
   }
 
   /**
-   * Produces the plan's references, then its events, and returns once every record is
-   * acknowledged.
+   * Produces the plan's references, then its events, and returns once every record is acknowledged.
    *
    * @param eventsPerSecond pace of the events; 0 for as fast as possible
    * @throws DemoException {@link DemoException#PRODUCE_FAILED} when a topic is missing or a record
@@ -106,7 +109,8 @@ public final class DemoProducer implements AutoCloseable {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(listener, "listener");
     if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
-      throw new IllegalArgumentException("eventsPerSecond must be 0 or positive, was " + eventsPerSecond);
+      throw new IllegalArgumentException(
+          "eventsPerSecond must be 0 or positive, was " + eventsPerSecond);
     }
     requireTopic(topics.cardReferenceTopic());
     requireTopic(topics.webhookTopic());
@@ -117,7 +121,11 @@ public final class DemoProducer implements AutoCloseable {
     for (CardReference reference : plan.references()) {
       throwIfFailed(failure, failed, "card reference", referenceTopic);
       byte[] value = serdes.cardReference().serializer().serialize(referenceTopic, reference);
-      send(new ProducerRecord<>(referenceTopic, reference.getCardId(), value), failure, failed, listener::referenceAcknowledged);
+      send(
+          new ProducerRecord<>(referenceTopic, reference.getCardId(), value),
+          failure,
+          failed,
+          listener::referenceAcknowledged);
     }
     flush(referenceTopic);
     throwIfFailed(failure, failed, "card reference", referenceTopic);
@@ -137,7 +145,11 @@ public final class DemoProducer implements AutoCloseable {
       Instant receivedAt = clock.instant();
       KnotWebhookEvent event = planned.toEvent(receivedAt);
       byte[] value = serdes.event().serializer().serialize(webhookTopic, event);
-      send(new ProducerRecord<>(webhookTopic, planned.key(), value), failure, failed, listener::eventAcknowledged);
+      send(
+          new ProducerRecord<>(webhookTopic, planned.key(), value),
+          failure,
+          failed,
+          listener::eventAcknowledged);
       if (first == null) {
         first = receivedAt;
       }
@@ -177,17 +189,29 @@ public final class DemoProducer implements AutoCloseable {
       producer.flush();
     } catch (KafkaException e) {
       throw new DemoException(
-          DemoException.PRODUCE_FAILED, "cannot flush the records to " + topic + ": " + e.getMessage(), e);
+          DemoException.PRODUCE_FAILED,
+          "cannot flush the records to " + topic + ": " + e.getMessage(),
+          e);
     }
   }
 
-  private void throwIfFailed(AtomicReference<Exception> failure, AtomicInteger failed, String what, String topic) {
+  private void throwIfFailed(
+      AtomicReference<Exception> failure, AtomicInteger failed, String what, String topic) {
     Exception e = failure.get();
     if (e != null) {
       throw new DemoException(
           DemoException.PRODUCE_FAILED,
-          failed.get() + " " + what + " record(s) were refused by " + topic + " on " + bootstrapServers
-              + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+          failed.get()
+              + " "
+              + what
+              + " record(s) were refused by "
+              + topic
+              + " on "
+              + bootstrapServers
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
@@ -203,7 +227,10 @@ public final class DemoProducer implements AutoCloseable {
     if (partitions == null || partitions.isEmpty()) {
       throw new DemoException(
           DemoException.PRODUCE_FAILED,
-          "topic " + topic + " is not available on " + bootstrapServers
+          "topic "
+              + topic
+              + " is not available on "
+              + bootstrapServers
               + ": start the service first (it creates its topics), or create the topic");
     }
   }

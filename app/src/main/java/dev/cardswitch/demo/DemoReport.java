@@ -23,13 +23,23 @@ import java.util.stream.Collectors;
  * when no task reached Knot.
  *
  * <p>A run succeeded when every planned event ended exactly once, as planned: nothing missing, no
- * duplicate, nothing unexpected ({@link #succeeded()}, {@link #exitCode()}). Immutable; thread-safe.
+ * duplicate, nothing unexpected ({@link #succeeded()}, {@link #exitCode()}). Immutable;
+ * thread-safe.
  */
 public final class DemoReport {
 
   /** The keys the JSON line starts with, in order. */
   public static final List<String> JSON_KEYS =
-      List.of("events", "switched", "skipped", "dead_lettered", "missing", "duplicates", "knot_calls", "p50_ms", "p99_ms");
+      List.of(
+          "events",
+          "switched",
+          "skipped",
+          "dead_lettered",
+          "missing",
+          "duplicates",
+          "knot_calls",
+          "p50_ms",
+          "p99_ms");
 
   static final String JSON_KEYS_TEXT =
       "events, switched, skipped, dead_lettered, missing, duplicates, knot_calls, p50_ms, p99_ms";
@@ -129,9 +139,25 @@ public final class DemoReport {
   /** The human summary, a few lines, each ending with a line break. */
   public String summary() {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "Demo: %d events (seed %d) in %.1f s", results.planned(), seed, elapsed.toMillis() / 1000.0));
-    lines.add(String.format(Locale.ROOT, "  switched      %7d   (planned %d)", results.switched(), planned(ExpectedResult.SWITCHED)));
-    lines.add(String.format(Locale.ROOT, "  skipped       %7d   (planned %d)", results.skipped(), planned(ExpectedResult.SKIPPED)));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "Demo: %d events (seed %d) in %.1f s",
+            results.planned(),
+            seed,
+            elapsed.toMillis() / 1000.0));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  switched      %7d   (planned %d)",
+            results.switched(),
+            planned(ExpectedResult.SWITCHED)));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  skipped       %7d   (planned %d)",
+            results.skipped(),
+            planned(ExpectedResult.SKIPPED)));
     Map<SwitchStatus, Long> otherStatuses = new EnumMap<>(SwitchStatus.class);
     otherStatuses.putAll(results.byStatus());
     otherStatuses.remove(SwitchStatus.SWITCHED);
@@ -139,14 +165,29 @@ public final class DemoReport {
     if (!otherStatuses.isEmpty()) {
       lines.add("  other outcomes " + counts(otherStatuses));
     }
-    lines.add(String.format(Locale.ROOT, "  dead letters  %7d   %s   (planned %s)", results.deadLettered(),
-        results.byReason().isEmpty() ? "none" : counts(results.byReason()), plannedDeadLetters()));
-    lines.add(String.format(Locale.ROOT, "  missing %d, duplicates %d, unexpected %d", results.missing(), results.duplicates(), results.unexpected()));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  dead letters  %7d   %s   (planned %s)",
+            results.deadLettered(),
+            results.byReason().isEmpty() ? "none" : counts(results.byReason()),
+            plannedDeadLetters()));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  missing %d, duplicates %d, unexpected %d",
+            results.missing(),
+            results.duplicates(),
+            results.unexpected()));
     lines.add("  " + knotLine());
     lines.add("  " + latencyLine());
     if (results.foreign() > 0 || results.unreadable() > 0) {
-      lines.add(String.format(Locale.ROOT, "  ignored: %d results of tasks outside this run, %d unreadable records",
-          results.foreign(), results.unreadable()));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  ignored: %d results of tasks outside this run, %d unreadable records",
+              results.foreign(),
+              results.unreadable()));
     }
     lines.add(verdict());
     return lines.stream().map(line -> line + System.lineSeparator()).collect(Collectors.joining());
@@ -167,7 +208,9 @@ public final class DemoReport {
   }
 
   private static <K extends Enum<K>> String counts(Map<K, Long> counts) {
-    return counts.entrySet().stream().map(e -> e.getKey().name() + " " + e.getValue()).collect(Collectors.joining(", "));
+    return counts.entrySet().stream()
+        .map(e -> e.getKey().name() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   private String knotLine() {
@@ -175,15 +218,21 @@ public final class DemoReport {
       return "Knot calls: not counted (a real Knot: see its dashboard)";
     }
     String line = "Knot accepted " + knotCalls + " POST /card calls (embedded sandbox)";
-    return knotCalls == results.switched() ? line : line + ", but " + results.switched() + " tasks were switched";
+    return knotCalls == results.switched()
+        ? line
+        : line + ", but " + results.switched() + " tasks were switched";
   }
 
   private String latencyLine() {
     if (results.latencyCount() == 0) {
       return "latency: no task reached Knot";
     }
-    return String.format(Locale.ROOT, "latency, webhook receipt to /card answered (%d tasks): p50 %d ms, p95 %d ms, p99 %d ms",
-        results.latencyCount(), results.latencyPercentileMillis(50), results.latencyPercentileMillis(95),
+    return String.format(
+        Locale.ROOT,
+        "latency, webhook receipt to /card answered (%d tasks): p50 %d ms, p95 %d ms, p99 %d ms",
+        results.latencyCount(),
+        results.latencyPercentileMillis(50),
+        results.latencyPercentileMillis(95),
         results.latencyPercentileMillis(99));
   }
 
@@ -193,14 +242,24 @@ public final class DemoReport {
     }
     List<String> problems = new ArrayList<>();
     if (results.missing() > 0) {
-      problems.add(results.missing() + " missing (tasks " + join(results.missingSample(), results.missing()) + ")"
-          + (results.deadlineReached() ? ": no result within the window + margin; is the service running?" : ""));
+      problems.add(
+          results.missing()
+              + " missing (tasks "
+              + join(results.missingSample(), results.missing())
+              + ")"
+              + (results.deadlineReached()
+                  ? ": no result within the window + margin; is the service running?"
+                  : ""));
     }
     if (results.duplicates() > 0) {
       problems.add(results.duplicates() + " duplicate results");
     }
     if (results.unexpected() > 0) {
-      problems.add(results.unexpected() + " unexpected (" + join(results.unexpectedSample(), results.unexpected()) + ")");
+      problems.add(
+          results.unexpected()
+              + " unexpected ("
+              + join(results.unexpectedSample(), results.unexpected())
+              + ")");
     }
     return "FAILED: " + String.join("; ", problems);
   }

@@ -12,8 +12,10 @@ public final class DemoSettings {
 
   public static final int DEFAULT_EVENTS = DemoPlan.DEFAULT_EVENTS;
   public static final long DEFAULT_SEED = DemoPlan.DEFAULT_SEED;
+
   /** 0: produce as fast as the broker acknowledges. */
   public static final double DEFAULT_RATE = 0;
+
   /** Wait for results until the last event's receipt + the window + this margin. */
   public static final Duration DEFAULT_MARGIN = ResultCollector.DEFAULT_MARGIN;
 
@@ -28,7 +30,8 @@ public final class DemoSettings {
     }
     if (!(b.rate >= 0) || Double.isInfinite(b.rate)) {
       throw new IllegalArgumentException(
-          "rate (--rate) must be a number of events per second, or 0 for as fast as possible, was " + b.rate);
+          "rate (--rate) must be a number of events per second, or 0 for as fast as possible, was "
+              + b.rate);
     }
     Objects.requireNonNull(b.margin, "margin");
     if (b.margin.isNegative()) {
@@ -67,7 +70,15 @@ public final class DemoSettings {
 
   @Override
   public String toString() {
-    return "DemoSettings[events=" + events + ", seed=" + seed + ", rate=" + rate + ", margin=" + margin + "]";
+    return "DemoSettings[events="
+        + events
+        + ", seed="
+        + seed
+        + ", rate="
+        + rate
+        + ", margin="
+        + margin
+        + "]";
   }
 
   /** Builder with every field at its default. Not thread-safe. */

@@ -9,11 +9,11 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * What a demo runs against, as the runtime provides it: the Kafka cluster (bootstrap servers and any
- * further client properties, e.g. {@code security.protocol} and SASL settings for a real cluster),
- * the schema registry, the service's envelope public key, the service's topics and window, and the
- * embedded Knot sandbox when there is one (null against a real Knot: {@code knot_calls} is then
- * not counted). Immutable; thread-safe as far as its parts are.
+ * What a demo runs against, as the runtime provides it: the Kafka cluster (bootstrap servers and
+ * any further client properties, e.g. {@code security.protocol} and SASL settings for a real
+ * cluster), the schema registry, the service's envelope public key, the service's topics and
+ * window, and the embedded Knot sandbox when there is one (null against a real Knot: {@code
+ * knot_calls} is then not counted). Immutable; thread-safe as far as its parts are.
  *
  * @param clientProperties extra Kafka client properties for the demo's producer and consumer; they
  *     may hold secrets, so {@link #toString()} shows their names only
@@ -34,7 +34,8 @@ public record DemoTargets(
     clientProperties = Map.copyOf(Objects.requireNonNull(clientProperties, "clientProperties"));
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(servicePublicKey, "servicePublicKey");
-    servicePublicKey = servicePublicKey.toPublicJWK(); // the demo only seals: never hold a private key
+    servicePublicKey =
+        servicePublicKey.toPublicJWK(); // the demo only seals: never hold a private key
     Objects.requireNonNull(topology, "topology");
   }
 
@@ -50,9 +51,18 @@ public record DemoTargets(
 
   @Override
   public String toString() {
-    return "DemoTargets[bootstrapServers=" + bootstrapServers + ", clientProperties="
-        + new TreeSet<>(clientProperties.keySet()) + ", registry=" + registry.url() + ", kid="
-        + servicePublicKey.getKeyID() + ", topology=" + topology + ", sandbox="
-        + (sandbox == null ? "none (real Knot)" : sandbox.baseUrl()) + "]";
+    return "DemoTargets[bootstrapServers="
+        + bootstrapServers
+        + ", clientProperties="
+        + new TreeSet<>(clientProperties.keySet())
+        + ", registry="
+        + registry.url()
+        + ", kid="
+        + servicePublicKey.getKeyID()
+        + ", topology="
+        + topology
+        + ", sandbox="
+        + (sandbox == null ? "none (real Knot)" : sandbox.baseUrl())
+        + "]";
   }
 }

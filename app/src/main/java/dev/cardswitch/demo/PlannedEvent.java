@@ -41,10 +41,12 @@ public record PlannedEvent(
     Objects.requireNonNull(entrypoint, "entrypoint");
     Objects.requireNonNull(expected, "expected");
     if ((expected == ExpectedResult.INVALID_CARD_DATA) != (brokenRule != null)) {
-      throw new IllegalArgumentException("a broken rule goes with INVALID_CARD_DATA, and only with it");
+      throw new IllegalArgumentException(
+          "a broken rule goes with INVALID_CARD_DATA, and only with it");
     }
     if (knotLeadMillis < 0) {
-      throw new IllegalArgumentException("knotLeadMillis must not be negative, was " + knotLeadMillis);
+      throw new IllegalArgumentException(
+          "knotLeadMillis must not be negative, was " + knotLeadMillis);
     }
   }
 

@@ -29,11 +29,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * latencies.
  *
  * <p>Use in two steps. {@link #prepare()}, <em>before</em> anything is produced, takes the end
- * offsets of both topics (for a {@code read_committed} consumer: the last stable offsets) and starts
- * there, so results of earlier runs are never read and no result of this run can be missed. Then
- * {@link #collect} reads, {@code read_committed} (results of aborted transactions never count),
- * until every planned task has a result or the deadline passes: the last event's receipt + Knot's
- * window + a margin, known once producing ends (the {@code lastReceipt} stage). Having every
+ * offsets of both topics (for a {@code read_committed} consumer: the last stable offsets) and
+ * starts there, so results of earlier runs are never read and no result of this run can be missed.
+ * Then {@link #collect} reads, {@code read_committed} (results of aborted transactions never
+ * count), until every planned task has a result or the deadline passes: the last event's receipt +
+ * Knot's window + a margin, known once producing ends (the {@code lastReceipt} stage). Having every
  * result, it still reads what is already committed, at most {@link #DEFAULT_DRAIN}, to catch
  * duplicates written alongside.
  *
@@ -50,7 +50,9 @@ public final class ResultCollector implements AutoCloseable {
   /** Once every task has a result, how long at most to read what was committed meanwhile. */
   public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
 
-  /** Bound of one poll: how often the deadline is checked and the listener hears from the collector. */
+  /**
+   * Bound of one poll: how often the deadline is checked and the listener hears from the collector.
+   */
   static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
@@ -95,7 +97,9 @@ public final class ResultCollector implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.consumer =
         new KafkaConsumer<>(
-            config(bootstrapServers, clientProperties), new StringDeserializer(), new ByteArrayDeserializer());
+            config(bootstrapServers, clientProperties),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   static Map<String, Object> config(String bootstrapServers, Map<String, Object> clientProperties) {
@@ -130,8 +134,14 @@ public final class ResultCollector implements AutoCloseable {
     } catch (KafkaException e) {
       throw new DemoException(
           DemoException.RESULTS_UNREADABLE,
-          "cannot read the end offsets of " + topology.outcomeTopic() + " and " + topology.deadLetterTopic()
-              + " on " + bootstrapServers + ": " + e.getMessage(),
+          "cannot read the end offsets of "
+              + topology.outcomeTopic()
+              + " and "
+              + topology.deadLetterTopic()
+              + " on "
+              + bootstrapServers
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
@@ -143,12 +153,16 @@ public final class ResultCollector implements AutoCloseable {
     } catch (KafkaException e) {
       throw new DemoException(
           DemoException.RESULTS_UNREADABLE,
-          "cannot look up topic " + topic + " on " + bootstrapServers + ": " + e.getMessage(), e);
+          "cannot look up topic " + topic + " on " + bootstrapServers + ": " + e.getMessage(),
+          e);
     }
     if (infos == null || infos.isEmpty()) {
       throw new DemoException(
           DemoException.RESULTS_UNREADABLE,
-          "topic " + topic + " does not exist on " + bootstrapServers
+          "topic "
+              + topic
+              + " does not exist on "
+              + bootstrapServers
               + ": start the service first (it creates its topics), or create the topic");
     }
     List<TopicPartition> partitions = new ArrayList<>();
@@ -169,7 +183,8 @@ public final class ResultCollector implements AutoCloseable {
   public CollectedResults collect(
       Map<Long, ExpectedResult> planned, CompletionStage<Instant> lastReceipt, Listener listener) {
     if (startOffsets == null) {
-      throw new IllegalStateException("prepare() must be called before producing, and before collect()");
+      throw new IllegalStateException(
+          "prepare() must be called before producing, and before collect()");
     }
     Objects.requireNonNull(listener, "listener");
     CompletableFuture<Instant> receipt = lastReceipt.toCompletableFuture();
@@ -224,24 +239,30 @@ public final class ResultCollector implements AutoCloseable {
     listener.polled();
   }
 
-  private void account(ConsumerRecord<String, byte[]> record, ResultTally tally, Listener listener) {
+  private void account(
+      ConsumerRecord<String, byte[]> record, ResultTally tally, Listener listener) {
     Long taskId;
     TaskResult result;
     Long latency = null;
     try {
       if (record.topic().equals(topology.outcomeTopic())) {
-        SwitchOutcome outcome = serdes.outcome().deserializer().deserialize(record.topic(), record.value());
+        SwitchOutcome outcome =
+            serdes.outcome().deserializer().deserialize(record.topic(), record.value());
         taskId = outcome.getTaskId();
         result = TaskResult.of(outcome.getStatus());
         if (outcome.getHttpStatus() != null && outcome.getReceivedAt() != null) {
-          latency = outcome.getCompletedAt().toEpochMilli() - outcome.getReceivedAt().toEpochMilli();
+          latency =
+              outcome.getCompletedAt().toEpochMilli() - outcome.getReceivedAt().toEpochMilli();
         }
       } else {
-        DeadLetter deadLetter = serdes.deadLetter().deserializer().deserialize(record.topic(), record.value());
+        DeadLetter deadLetter =
+            serdes.deadLetter().deserializer().deserialize(record.topic(), record.value());
         taskId = deadLetter.getTaskId();
         result = TaskResult.of(deadLetter.getReason());
         if (deadLetter.getHttpStatus() != null && deadLetter.getReceivedAt() != null) {
-          latency = deadLetter.getCompletedAt().toEpochMilli() - deadLetter.getReceivedAt().toEpochMilli();
+          latency =
+              deadLetter.getCompletedAt().toEpochMilli()
+                  - deadLetter.getReceivedAt().toEpochMilli();
         }
       }
     } catch (RuntimeException e) {

@@ -59,7 +59,8 @@ final class ResultTally {
     if (!expected.result().equals(result)) {
       unexpected++;
       if (unexpectedSample.size() < SAMPLE_SIZE) {
-        unexpectedSample.add("task " + taskId + ": expected " + expected.result() + ", got " + result);
+        unexpectedSample.add(
+            "task " + taskId + ": expected " + expected.result() + ", got " + result);
       }
     }
     if (latencyMillis != null) {

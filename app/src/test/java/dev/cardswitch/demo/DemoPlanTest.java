@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 class DemoPlanTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ECKey serviceKey;
@@ -48,8 +49,13 @@ class DemoPlanTest {
   }
 
   private static DemoPlan planOf(int events, long seed) {
-    return DemoPlan.builder(serviceKey.toPublicJWK()).events(events).seed(seed).firstTaskId(5000)
-        .runTag("t1").clock(CLOCK).build();
+    return DemoPlan.builder(serviceKey.toPublicJWK())
+        .events(events)
+        .seed(seed)
+        .firstTaskId(5000)
+        .runTag("t1")
+        .clock(CLOCK)
+        .build();
   }
 
   /** Clear JSON of a reference's document, opened with the service's key ring. */
@@ -90,12 +96,14 @@ class DemoPlanTest {
     assertWithin(30, counts.get(ExpectedResult.INVALID_CARD_DATA), 10);
     assertWithin(840, counts.get(ExpectedResult.SWITCHED), 10);
     for (PlannedEvent event : plan.events()) {
-      assertEquals(event.expected() != ExpectedResult.SKIPPED, event.sendCard(), "send_card of " + event);
+      assertEquals(
+          event.expected() != ExpectedResult.SKIPPED, event.sendCard(), "send_card of " + event);
     }
   }
 
   private static void assertWithin(int intended, int actual, int tolerance) {
-    assertTrue(Math.abs(intended - actual) <= tolerance, "expected about " + intended + ", got " + actual);
+    assertTrue(
+        Math.abs(intended - actual) <= tolerance, "expected about " + intended + ", got " + actual);
   }
 
   @Test
@@ -121,16 +129,26 @@ class DemoPlanTest {
 
     Map<String, List<PlannedEvent>> byCard =
         plan.events().stream().collect(Collectors.groupingBy(PlannedEvent::cardId));
-    assertTrue(byCard.size() < plan.events().size(), "some cards are switched at several merchants");
+    assertTrue(
+        byCard.size() < plan.events().size(), "some cards are switched at several merchants");
     for (List<PlannedEvent> events : byCard.values()) {
       assertTrue(events.size() <= DemoPlan.MAX_EVENTS_PER_CARD, "at most 3 events per card");
-      assertEquals(events.size(), events.stream().map(PlannedEvent::merchantId).distinct().count(),
+      assertEquals(
+          events.size(),
+          events.stream().map(PlannedEvent::merchantId).distinct().count(),
           "one event per merchant and card");
-      assertEquals(1, events.stream().map(PlannedEvent::externalUserId).distinct().count(),
+      assertEquals(
+          1,
+          events.stream().map(PlannedEvent::externalUserId).distinct().count(),
           "a card belongs to one user");
       if (events.size() > 1) {
-        assertTrue(events.stream().allMatch(e -> e.expected() == ExpectedResult.SWITCHED
-            || e.expected() == ExpectedResult.SKIPPED), "only valid cards are reused");
+        assertTrue(
+            events.stream()
+                .allMatch(
+                    e ->
+                        e.expected() == ExpectedResult.SWITCHED
+                            || e.expected() == ExpectedResult.SKIPPED),
+            "only valid cards are reused");
       }
     }
   }
@@ -144,12 +162,14 @@ class DemoPlanTest {
     }
     for (PlannedEvent event : plan.events()) {
       boolean unknown = event.expected() == ExpectedResult.NO_CARD_REFERENCE;
-      assertEquals(!unknown, references.containsKey(event.cardId()), "reference of " + event.cardId());
+      assertEquals(
+          !unknown, references.containsKey(event.cardId()), "reference of " + event.cardId());
       if (!unknown) {
         assertEquals(event.externalUserId(), references.get(event.cardId()).getExternalUserId());
       }
     }
-    assertEquals(firstEventByCard().size() - plan.expectedCounts().get(ExpectedResult.NO_CARD_REFERENCE),
+    assertEquals(
+        firstEventByCard().size() - plan.expectedCounts().get(ExpectedResult.NO_CARD_REFERENCE),
         plan.references().size());
   }
 
@@ -230,12 +250,17 @@ class DemoPlanTest {
       String first = doc.at("/user/name/first_name").asText();
       String last = doc.at("/user/name/last_name").asText();
       String street = doc.at("/user/address/street").asText();
-      // The envelope is base64url ciphertext: short words could occur in it by chance, whole values cannot.
-      assertFalse(reference.toString().contains(number), "number in clear in " + reference.getCardId());
+      // The envelope is base64url ciphertext: short words could occur in it by chance, whole values
+      // cannot.
+      assertFalse(
+          reference.toString().contains(number), "number in clear in " + reference.getCardId());
       assertFalse(reference.toString().contains(first + " " + last), "name in clear");
       assertFalse(reference.toString().contains(street), "street in clear");
       assertFalse(jweHeader(reference).contains(number));
-      for (String field : new String[] {reference.getCardId(), reference.getExternalUserId(), reference.getLastFour()}) {
+      for (String field :
+          new String[] {
+            reference.getCardId(), reference.getExternalUserId(), reference.getLastFour()
+          }) {
         assertFalse(field.contains(first) || field.contains(last), "name in a field in clear");
         assertFalse(field.length() > 4 && number.contains(field), "number in a field in clear");
       }
@@ -261,7 +286,8 @@ class DemoPlanTest {
       assertEquals(a.getCardId(), b.getCardId());
       assertEquals(a.getLastFour(), b.getLastFour());
       assertEquals(open(a), open(b), "same card document");
-      assertNotEquals(a.getCardEnvelope(), b.getCardEnvelope(), "a fresh ephemeral key per envelope");
+      assertNotEquals(
+          a.getCardEnvelope(), b.getCardEnvelope(), "a fresh ephemeral key per envelope");
     }
     assertNotEquals(plan.events(), other.events());
     assertNotEquals(open(plan.references().get(0)), open(other.references().get(0)));
@@ -287,8 +313,17 @@ class DemoPlanTest {
   @Test
   void smallPlansStillWorkAndProgressIsReported() {
     int[] last = new int[2];
-    DemoPlan small = DemoPlan.builder(serviceKey).events(3).seed(1).clock(CLOCK)
-        .progress((done, total) -> { last[0] = done; last[1] = total; }).build();
+    DemoPlan small =
+        DemoPlan.builder(serviceKey)
+            .events(3)
+            .seed(1)
+            .clock(CLOCK)
+            .progress(
+                (done, total) -> {
+                  last[0] = done;
+                  last[1] = total;
+                })
+            .build();
     assertEquals(3, small.events().size());
     assertEquals(small.references().size(), last[0]);
     assertEquals(small.references().size(), last[1]);
@@ -297,9 +332,11 @@ class DemoPlanTest {
   @Test
   void rejectsImpossibleSettings() {
     assertThrows(IllegalArgumentException.class, () -> DemoPlan.builder(serviceKey).events(0));
-    assertThrows(IllegalArgumentException.class, () -> DemoPlan.builder(serviceKey).runTag("no spaces"));
+    assertThrows(
+        IllegalArgumentException.class, () -> DemoPlan.builder(serviceKey).runTag("no spaces"));
     assertThrows(IllegalArgumentException.class, () -> DemoPlan.builder(serviceKey).firstTaskId(0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> DemoPlan.builder(serviceKey).firstTaskId(Long.MAX_VALUE).events(2).build());
   }
 

@@ -44,13 +44,16 @@ class DemoReportTest {
 
   private static ResultTally allAsPlanned(Map<Long, ExpectedResult> planned) {
     ResultTally tally = new ResultTally(planned);
-    planned.forEach((task, expected) ->
-        tally.add(task, expected.result(), expected == ExpectedResult.SWITCHED ? task * 10 : null));
+    planned.forEach(
+        (task, expected) ->
+            tally.add(
+                task, expected.result(), expected == ExpectedResult.SWITCHED ? task * 10 : null));
     return tally;
   }
 
   private static DemoReport report(ResultTally tally, Long knotCalls) {
-    return new DemoReport(42, counts(plan()), tally.results(false), knotCalls, Duration.ofMillis(23_456));
+    return new DemoReport(
+        42, counts(plan()), tally.results(false), knotCalls, Duration.ofMillis(23_456));
   }
 
   private static List<String> keysOf(JsonNode node) {
@@ -65,11 +68,16 @@ class DemoReportTest {
 
     List<String> keys = keysOf(json);
     assertEquals(DemoReport.JSON_KEYS, keys.subList(0, DemoReport.JSON_KEYS.size()));
-    assertEquals(List.of("p95_ms", "unexpected", "elapsed_ms", "seed"), keys.subList(DemoReport.JSON_KEYS.size(), keys.size()));
+    assertEquals(
+        List.of("p95_ms", "unexpected", "elapsed_ms", "seed"),
+        keys.subList(DemoReport.JSON_KEYS.size(), keys.size()));
     assertEquals(10, json.get("events").asInt());
     assertEquals(6, json.get("switched").asInt());
     assertEquals(2, json.get("skipped").asInt());
-    assertEquals(List.of("NO_CARD_REFERENCE", "INVALID_CARD_DATA"), keysOf(json.get("dead_lettered")), "reasons in enum order");
+    assertEquals(
+        List.of("NO_CARD_REFERENCE", "INVALID_CARD_DATA"),
+        keysOf(json.get("dead_lettered")),
+        "reasons in enum order");
     assertEquals(1, json.get("dead_lettered").get("INVALID_CARD_DATA").asInt());
     assertEquals(1, json.get("dead_lettered").get("NO_CARD_REFERENCE").asInt());
     assertEquals(0, json.get("missing").asInt());
@@ -88,7 +96,8 @@ class DemoReportTest {
     Map<Long, ExpectedResult> planned = Map.of(1L, ExpectedResult.SKIPPED);
     ResultTally tally = new ResultTally(planned);
     tally.add(1L, TaskResult.of(SwitchStatus.SKIPPED), null);
-    DemoReport report = new DemoReport(1, counts(planned), tally.results(false), null, Duration.ofSeconds(1));
+    DemoReport report =
+        new DemoReport(1, counts(planned), tally.results(false), null, Duration.ofSeconds(1));
 
     JsonNode json = JSON.readTree(report.jsonLine());
     assertTrue(json.get("knot_calls").isNull());
@@ -109,11 +118,18 @@ class DemoReportTest {
     assertTrue(summary.startsWith("Demo: 10 events (seed 42) in 23.5 s"), summary);
     assertTrue(summary.contains("switched            6   (planned 6)"), summary);
     assertTrue(summary.contains("skipped             2   (planned 2)"), summary);
-    assertTrue(summary.contains("dead letters        2   NO_CARD_REFERENCE 1, INVALID_CARD_DATA 1"), summary);
+    assertTrue(
+        summary.contains("dead letters        2   NO_CARD_REFERENCE 1, INVALID_CARD_DATA 1"),
+        summary);
     assertTrue(summary.contains("missing 0, duplicates 0, unexpected 0"), summary);
-    assertTrue(summary.contains("Knot accepted 6 POST /card calls (embedded sandbox)" + System.lineSeparator()), summary);
+    assertTrue(
+        summary.contains(
+            "Knot accepted 6 POST /card calls (embedded sandbox)" + System.lineSeparator()),
+        summary);
     assertTrue(summary.contains("(6 tasks): p50 30 ms, p95 60 ms, p99 60 ms"), summary);
-    assertTrue(summary.endsWith("OK: every event ended exactly once, as planned" + System.lineSeparator()), summary);
+    assertTrue(
+        summary.endsWith("OK: every event ended exactly once, as planned" + System.lineSeparator()),
+        summary);
   }
 
   @Test
@@ -128,16 +144,25 @@ class DemoReportTest {
     tally.add(7L, TaskResult.of(SwitchStatus.SKIPPED), null);
     tally.add(9L, TaskResult.of(DeadLetterReason.INVALID_CARD_DATA), null);
     // 8 and 10 missing
-    DemoReport report = new DemoReport(42, counts(planned), tally.results(true), 7L, Duration.ofSeconds(30));
+    DemoReport report =
+        new DemoReport(42, counts(planned), tally.results(true), 7L, Duration.ofSeconds(30));
 
     assertFalse(report.succeeded());
     assertEquals(1, report.exitCode());
     String summary = report.summary();
     assertTrue(summary.contains("missing 2, duplicates 1, unexpected 1"), summary);
-    assertTrue(summary.contains("FAILED: 2 missing (tasks 8, 10): no result within the window + margin"), summary);
+    assertTrue(
+        summary.contains("FAILED: 2 missing (tasks 8, 10): no result within the window + margin"),
+        summary);
     assertTrue(summary.contains("1 duplicate results"), summary);
-    assertTrue(summary.contains("1 unexpected (task 6: expected SWITCHED, got dead letter KNOT_UNAVAILABLE)"), summary);
-    assertTrue(summary.contains("Knot accepted 7 POST /card calls (embedded sandbox), but 5 tasks were switched"), summary);
+    assertTrue(
+        summary.contains(
+            "1 unexpected (task 6: expected SWITCHED, got dead letter KNOT_UNAVAILABLE)"),
+        summary);
+    assertTrue(
+        summary.contains(
+            "Knot accepted 7 POST /card calls (embedded sandbox), but 5 tasks were switched"),
+        summary);
   }
 
   @Test
@@ -151,7 +176,9 @@ class DemoReportTest {
     ResultTally missing = new ResultTally(planned);
 
     for (ResultTally tally : List.of(duplicate, unexpected, missing)) {
-      DemoReport report = new DemoReport(1, Map.of(ExpectedResult.SWITCHED, 1), tally.results(false), null, Duration.ZERO);
+      DemoReport report =
+          new DemoReport(
+              1, Map.of(ExpectedResult.SWITCHED, 1), tally.results(false), null, Duration.ZERO);
       assertEquals(1, report.exitCode(), report.summary());
     }
   }
@@ -193,10 +220,16 @@ class DemoReportTest {
     tally.add(1L, TaskResult.of(SwitchStatus.SKIPPED), null);
     assertFalse(tally.add(77L, TaskResult.of(SwitchStatus.SWITCHED), 5L));
     tally.unreadable();
-    DemoReport report = new DemoReport(1, Map.of(ExpectedResult.SKIPPED, 1), tally.results(false), null, Duration.ZERO);
+    DemoReport report =
+        new DemoReport(
+            1, Map.of(ExpectedResult.SKIPPED, 1), tally.results(false), null, Duration.ZERO);
 
     assertTrue(report.succeeded());
     assertEquals(0, report.results().latencyCount(), "another task's latency is not ours");
-    assertTrue(report.summary().contains("ignored: 1 results of tasks outside this run, 1 unreadable records"), report.summary());
+    assertTrue(
+        report
+            .summary()
+            .contains("ignored: 1 results of tasks outside this run, 1 unreadable records"),
+        report.summary());
   }
 }

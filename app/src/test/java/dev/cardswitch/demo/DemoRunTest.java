@@ -47,7 +47,8 @@ class DemoRunTest {
     kafka = EmbeddedKafka.start(null);
     registry = DevSchemaRegistry.builder().build().start();
     sandbox = KnotSandbox.start();
-    registryClient = new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build());
+    registryClient =
+        new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build());
     serviceKey = JwkSetKeyRing.generate("service-key-1");
     topology = TopologyConfig.builder().window(Duration.ofSeconds(1)).build();
     kafka.createTopic(topology.webhookTopic(), 3, Map.of());
@@ -68,17 +69,26 @@ class DemoRunTest {
   private static Run run(DemoSettings settings) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    DemoTargets targets = new DemoTargets(kafka.bootstrapServers(), registryClient, serviceKey, topology, sandbox);
-    DemoReport report = Demo.run(settings, targets, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(report, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    DemoTargets targets =
+        new DemoTargets(kafka.bootstrapServers(), registryClient, serviceKey, topology, sandbox);
+    DemoReport report =
+        Demo.run(
+            settings,
+            targets,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        report, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void everyEventIsAccountedForExactlyOnceAndTheOutputEndsWithTheJsonLine() throws Exception {
     JwkSetKeyRing keyRing = JwkSetKeyRing.of(List.of(serviceKey), JwkSetKeyRing.Options.DEFAULT);
-    try (StandInService service = new StandInService(kafka.bootstrapServers(), TopologySerdes.of(registryClient), topology, keyRing)) {
-      Run first = run(DemoSettings.builder().events(150).seed(11).margin(Duration.ofSeconds(2)).build());
+    try (StandInService service =
+        new StandInService(
+            kafka.bootstrapServers(), TopologySerdes.of(registryClient), topology, keyRing)) {
+      Run first =
+          run(DemoSettings.builder().events(150).seed(11).margin(Duration.ofSeconds(2)).build());
 
       DemoReport report = first.report();
       CollectedResults results = report.results();
@@ -88,12 +98,16 @@ class DemoRunTest {
       assertEquals(0, results.duplicates());
       assertEquals(0, results.unexpected());
       assertFalse(results.deadlineReached(), "stopped as soon as every task had its result");
-      assertEquals(report.expectedCounts().get(ExpectedResult.SWITCHED).longValue(), results.switched());
+      assertEquals(
+          report.expectedCounts().get(ExpectedResult.SWITCHED).longValue(), results.switched());
       assertEquals(15, results.skipped());
-      assertEquals(5L, results.byReason().get(dev.cardswitch.schemas.DeadLetterReason.NO_CARD_REFERENCE));
-      assertEquals(5L, results.byReason().get(dev.cardswitch.schemas.DeadLetterReason.INVALID_CARD_DATA));
+      assertEquals(
+          5L, results.byReason().get(dev.cardswitch.schemas.DeadLetterReason.NO_CARD_REFERENCE));
+      assertEquals(
+          5L, results.byReason().get(dev.cardswitch.schemas.DeadLetterReason.INVALID_CARD_DATA));
       assertEquals(results.switched(), results.latencyCount());
-      assertEquals(0L, report.knotCalls(), "the stand-in never calls the sandbox: a delta, not null");
+      assertEquals(
+          0L, report.knotCalls(), "the stand-in never calls the sandbox: a delta, not null");
 
       List<String> lines = first.out().lines().toList();
       JsonNode json = JSON.readTree(lines.get(lines.size() - 1));
@@ -104,18 +118,32 @@ class DemoRunTest {
       assertFalse(first.out().contains("results ["), "progress stays off stdout");
       assertFalse(service.numbersSeen().isEmpty());
       for (String number : service.numbersSeen()) {
-        assertFalse(first.out().contains(number) || first.err().contains(number), "a card number in the output");
+        assertFalse(
+            first.out().contains(number) || first.err().contains(number),
+            "a card number in the output");
       }
 
-      // Same seed again on the same broker: new task and card ids, so nothing collides with run one.
+      // Same seed again on the same broker: new task and card ids, so nothing collides with run
+      // one.
       Instant before = Instant.now();
-      Run second = run(DemoSettings.builder().events(150).seed(11).rate(300).margin(Duration.ofSeconds(2)).build());
+      Run second =
+          run(
+              DemoSettings.builder()
+                  .events(150)
+                  .seed(11)
+                  .rate(300)
+                  .margin(Duration.ofSeconds(2))
+                  .build());
       assertEquals(0, second.report().exitCode(), second.out());
       assertEquals(results.switched(), second.report().results().switched(), "the same mix");
-      List<Instant> secondReceipts = service.receipts().values().stream().filter(at -> at.isAfter(before)).sorted().toList();
+      List<Instant> secondReceipts =
+          service.receipts().values().stream().filter(at -> at.isAfter(before)).sorted().toList();
       assertEquals(150, secondReceipts.size(), "150 new tasks");
-      Duration spread = Duration.between(secondReceipts.get(0), secondReceipts.get(secondReceipts.size() - 1));
-      assertTrue(spread.toMillis() >= 149 * 1000 / 300 * 9 / 10, "paced at 300 events/s: spread " + spread);
+      Duration spread =
+          Duration.between(secondReceipts.get(0), secondReceipts.get(secondReceipts.size() - 1));
+      assertTrue(
+          spread.toMillis() >= 149 * 1000 / 300 * 9 / 10,
+          "paced at 300 events/s: spread " + spread);
     }
   }
 }

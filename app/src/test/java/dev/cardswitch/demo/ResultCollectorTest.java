@@ -50,7 +50,9 @@ class ResultCollectorTest {
   static void start() {
     kafka = EmbeddedKafka.start(null);
     registry = DevSchemaRegistry.builder().build().start();
-    serdes = TopologySerdes.of(new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build()));
+    serdes =
+        TopologySerdes.of(
+            new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build()));
   }
 
   @AfterAll
@@ -62,17 +64,22 @@ class ResultCollectorTest {
   /** Result topics of their own per test, with a one-second window. */
   private static TopologyConfig topicsFor(TestInfo test) {
     String name = test.getTestMethod().orElseThrow().getName();
-    TopologyConfig topology = TopologyConfig.builder()
-        .webhookTopic("webhooks-" + name).cardReferenceTopic("references-" + name)
-        .outcomeTopic("outcomes-" + name).deadLetterTopic("dead-letters-" + name)
-        .window(Duration.ofSeconds(1)).build();
+    TopologyConfig topology =
+        TopologyConfig.builder()
+            .webhookTopic("webhooks-" + name)
+            .cardReferenceTopic("references-" + name)
+            .outcomeTopic("outcomes-" + name)
+            .deadLetterTopic("dead-letters-" + name)
+            .window(Duration.ofSeconds(1))
+            .build();
     kafka.createTopic(topology.outcomeTopic(), 3, Map.of());
     kafka.createTopic(topology.deadLetterTopic(), 2, Map.of());
     return topology;
   }
 
   private static ResultCollector collector(TopologyConfig topology, Duration margin) {
-    return new ResultCollector(kafka.bootstrapServers(), Map.of(), serdes, topology, margin, Clock.systemUTC());
+    return new ResultCollector(
+        kafka.bootstrapServers(), Map.of(), serdes, topology, margin, Clock.systemUTC());
   }
 
   /** Writes outcomes and dead letters, in one transaction committed or aborted. */
@@ -86,18 +93,27 @@ class ResultCollectorTest {
 
     Results outcome(SwitchOutcome outcome) {
       String topic = topology.outcomeTopic();
-      records.add(new ProducerRecord<>(topic, Long.toString(outcome.getTaskId()), serdes.outcome().serializer().serialize(topic, outcome)));
+      records.add(
+          new ProducerRecord<>(
+              topic,
+              Long.toString(outcome.getTaskId()),
+              serdes.outcome().serializer().serialize(topic, outcome)));
       return this;
     }
 
     Results deadLetter(DeadLetter deadLetter) {
       String topic = topology.deadLetterTopic();
-      records.add(new ProducerRecord<>(topic, Long.toString(deadLetter.getTaskId()), serdes.deadLetter().serializer().serialize(topic, deadLetter)));
+      records.add(
+          new ProducerRecord<>(
+              topic,
+              Long.toString(deadLetter.getTaskId()),
+              serdes.deadLetter().serializer().serialize(topic, deadLetter)));
       return this;
     }
 
     Results garbage() {
-      records.add(new ProducerRecord<>(topology.outcomeTopic(), "?", new byte[] {0, 0, 0, 0, 42, 1, 2}));
+      records.add(
+          new ProducerRecord<>(topology.outcomeTopic(), "?", new byte[] {0, 0, 0, 0, 42, 1, 2}));
       return this;
     }
 
@@ -110,10 +126,14 @@ class ResultCollectorTest {
     }
 
     private void write(boolean commit) {
-      Map<String, Object> config = Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-          ProducerConfig.TRANSACTIONAL_ID_CONFIG, "results-" + System.nanoTime());
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      Map<String, Object> config =
+          Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+              kafka.bootstrapServers(),
+              ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+              "results-" + System.nanoTime());
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
         producer.initTransactions();
         producer.beginTransaction();
         records.forEach(producer::send);
@@ -130,7 +150,8 @@ class ResultCollectorTest {
   private static Map<Long, ExpectedResult> planned(Object... taskAndExpected) {
     Map<Long, ExpectedResult> planned = new LinkedHashMap<>();
     for (int i = 0; i < taskAndExpected.length; i += 2) {
-      planned.put(((Number) taskAndExpected[i]).longValue(), (ExpectedResult) taskAndExpected[i + 1]);
+      planned.put(
+          ((Number) taskAndExpected[i]).longValue(), (ExpectedResult) taskAndExpected[i + 1]);
     }
     return planned;
   }
@@ -143,11 +164,28 @@ class ResultCollectorTest {
   void accountsForEveryTaskReadingOnlyCommittedResultsWrittenAfterPrepare(TestInfo test) {
     TopologyConfig topology = topicsFor(test);
     Instant t = Instant.now();
-    Map<Long, ExpectedResult> planned = planned(
-        1, ExpectedResult.SWITCHED, 2, ExpectedResult.SWITCHED, 3, ExpectedResult.SWITCHED,
-        4, ExpectedResult.SWITCHED, 5, ExpectedResult.SWITCHED, 6, ExpectedResult.SKIPPED,
-        7, ExpectedResult.NO_CARD_REFERENCE, 8, ExpectedResult.INVALID_CARD_DATA,
-        9, ExpectedResult.SWITCHED, 10, ExpectedResult.SWITCHED);
+    Map<Long, ExpectedResult> planned =
+        planned(
+            1,
+            ExpectedResult.SWITCHED,
+            2,
+            ExpectedResult.SWITCHED,
+            3,
+            ExpectedResult.SWITCHED,
+            4,
+            ExpectedResult.SWITCHED,
+            5,
+            ExpectedResult.SWITCHED,
+            6,
+            ExpectedResult.SKIPPED,
+            7,
+            ExpectedResult.NO_CARD_REFERENCE,
+            8,
+            ExpectedResult.INVALID_CARD_DATA,
+            9,
+            ExpectedResult.SWITCHED,
+            10,
+            ExpectedResult.SWITCHED);
     // An earlier run's results for the same task ids: before prepare(), so never read.
     new Results(topology)
         .outcome(outcome(1, SwitchStatus.SWITCHED, t, ms(9000)))
@@ -175,24 +213,36 @@ class ResultCollectorTest {
       // Task 9's result is in an aborted transaction: it must stay missing.
       new Results(topology).outcome(outcome(9, SwitchStatus.SWITCHED, t, ms(700))).abort();
 
-      results = collector.collect(planned, CompletableFuture.completedFuture(Instant.now().minus(topology.window())),
-          new ResultCollector.Listener() {
-            @Override
-            public void accounted(long taskId, TaskResult result) {
-              accounted.add(taskId);
-            }
-          });
+      results =
+          collector.collect(
+              planned,
+              CompletableFuture.completedFuture(Instant.now().minus(topology.window())),
+              new ResultCollector.Listener() {
+                @Override
+                public void accounted(long taskId, TaskResult result) {
+                  accounted.add(taskId);
+                }
+              });
     }
 
     assertEquals(10, results.planned());
     assertEquals(Map.of(SwitchStatus.SWITCHED, 5L, SwitchStatus.SKIPPED, 1L), results.byStatus());
-    assertEquals(Map.of(DeadLetterReason.NO_CARD_REFERENCE, 1L, DeadLetterReason.INVALID_CARD_DATA, 1L,
-        DeadLetterReason.KNOT_REJECTED, 1L), results.byReason());
+    assertEquals(
+        Map.of(
+            DeadLetterReason.NO_CARD_REFERENCE,
+            1L,
+            DeadLetterReason.INVALID_CARD_DATA,
+            1L,
+            DeadLetterReason.KNOT_REJECTED,
+            1L),
+        results.byReason());
     assertEquals(1, results.missing());
     assertEquals(List.of(9L), results.missingSample());
     assertEquals(1, results.duplicates(), "task 3's second result, in the other topic");
     assertEquals(1, results.unexpected());
-    assertEquals(List.of("task 10: expected SWITCHED, got dead letter KNOT_REJECTED"), results.unexpectedSample());
+    assertEquals(
+        List.of("task 10: expected SWITCHED, got dead letter KNOT_REJECTED"),
+        results.unexpectedSample());
     assertEquals(1, results.foreign());
     assertEquals(1, results.unreadable());
     assertTrue(results.deadlineReached(), "task 9 never came: stopped at the deadline");
@@ -208,13 +258,21 @@ class ResultCollectorTest {
   @Test
   void stopsAsSoonAsEveryTaskHasAResultWhileResultsKeepComing(TestInfo test) throws Exception {
     TopologyConfig topology = topicsFor(test);
-    Map<Long, ExpectedResult> planned = planned(
-        21, ExpectedResult.SWITCHED, 22, ExpectedResult.SKIPPED, 23, ExpectedResult.NO_CARD_REFERENCE);
+    Map<Long, ExpectedResult> planned =
+        planned(
+            21,
+            ExpectedResult.SWITCHED,
+            22,
+            ExpectedResult.SKIPPED,
+            23,
+            ExpectedResult.NO_CARD_REFERENCE);
     CompletableFuture<Instant> lastReceipt = new CompletableFuture<>();
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try (ResultCollector collector = collector(topology, Duration.ofMinutes(5))) {
       collector.prepare();
-      Future<CollectedResults> collecting = thread.submit(() -> collector.collect(planned, lastReceipt, new ResultCollector.Listener() {}));
+      Future<CollectedResults> collecting =
+          thread.submit(
+              () -> collector.collect(planned, lastReceipt, new ResultCollector.Listener() {}));
       Instant t = Instant.now();
       new Results(topology).outcome(outcome(21, SwitchStatus.SWITCHED, t, ms(40))).commit();
       lastReceipt.complete(t); // producing ended: the deadline is minutes away
@@ -229,7 +287,8 @@ class ResultCollectorTest {
       assertFalse(results.deadlineReached());
       assertEquals(0, results.missing());
       assertEquals(0, results.unexpected());
-      assertEquals(1, results.duplicates(), "a duplicate committed with the last result is still counted");
+      assertEquals(
+          1, results.duplicates(), "a duplicate committed with the last result is still counted");
       assertEquals(40L, results.latencyPercentileMillis(50));
     } finally {
       thread.shutdownNow();
@@ -241,8 +300,11 @@ class ResultCollectorTest {
     TopologyConfig topology = topicsFor(test);
     try (ResultCollector collector = collector(topology, Duration.ofMinutes(5))) {
       collector.prepare();
-      CollectedResults results = collector.collect(planned(31, ExpectedResult.SWITCHED),
-          CompletableFuture.failedFuture(new IllegalStateException("broker gone")), new ResultCollector.Listener() {});
+      CollectedResults results =
+          collector.collect(
+              planned(31, ExpectedResult.SWITCHED),
+              CompletableFuture.failedFuture(new IllegalStateException("broker gone")),
+              new ResultCollector.Listener() {});
 
       assertEquals(1, results.missing());
       assertFalse(results.deadlineReached());
@@ -253,18 +315,30 @@ class ResultCollectorTest {
   void collectingBeforePrepareIsRefused(TestInfo test) {
     TopologyConfig topology = topicsFor(test);
     try (ResultCollector collector = collector(topology, Duration.ZERO)) {
-      assertThrows(IllegalStateException.class, () -> collector.collect(planned(41, ExpectedResult.SWITCHED),
-          CompletableFuture.completedFuture(Instant.now()), new ResultCollector.Listener() {}));
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              collector.collect(
+                  planned(41, ExpectedResult.SWITCHED),
+                  CompletableFuture.completedFuture(Instant.now()),
+                  new ResultCollector.Listener() {}));
     }
   }
 
   @Test
   void aMissingTopicIsNamedWithTheFix() {
-    TopologyConfig topology = TopologyConfig.builder().outcomeTopic("no-such-outcomes").deadLetterTopic("no-such-dead-letters").build();
+    TopologyConfig topology =
+        TopologyConfig.builder()
+            .outcomeTopic("no-such-outcomes")
+            .deadLetterTopic("no-such-dead-letters")
+            .build();
     try (ResultCollector collector = collector(topology, Duration.ZERO)) {
       DemoException e = assertThrows(DemoException.class, collector::prepare);
       assertEquals(DemoException.RESULTS_UNREADABLE, e.reason());
-      assertTrue(e.getMessage().contains("no-such-outcomes") && e.getMessage().contains("start the service"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("no-such-outcomes")
+              && e.getMessage().contains("start the service"),
+          e.getMessage());
     }
   }
 }

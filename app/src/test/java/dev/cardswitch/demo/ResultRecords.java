@@ -7,16 +7,19 @@ import dev.cardswitch.schemas.SwitchStatus;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Hand-made outcomes and dead letters, as the service would write them, for the collector's tests. */
+/**
+ * Hand-made outcomes and dead letters, as the service would write them, for the collector's tests.
+ */
 final class ResultRecords {
 
   private ResultRecords() {}
 
   /**
-   * An outcome received at {@code receivedAt} and completed {@code latency} later; Knot's HTTP status
-   * set only for SWITCHED.
+   * An outcome received at {@code receivedAt} and completed {@code latency} later; Knot's HTTP
+   * status set only for SWITCHED.
    */
-  static SwitchOutcome outcome(long taskId, SwitchStatus status, Instant receivedAt, Duration latency) {
+  static SwitchOutcome outcome(
+      long taskId, SwitchStatus status, Instant receivedAt, Duration latency) {
     boolean called = status == SwitchStatus.SWITCHED;
     return SwitchOutcome.newBuilder()
         .setTaskId(taskId)
@@ -40,7 +43,12 @@ final class ResultRecords {
   }
 
   /** A dead letter; {@code httpStatus} null when Knot was not called. */
-  static DeadLetter deadLetter(long taskId, DeadLetterReason reason, Instant receivedAt, Duration latency, Integer httpStatus) {
+  static DeadLetter deadLetter(
+      long taskId,
+      DeadLetterReason reason,
+      Instant receivedAt,
+      Duration latency,
+      Integer httpStatus) {
     return DeadLetter.newBuilder()
         .setReason(reason)
         .setDetail("hand-made " + reason)

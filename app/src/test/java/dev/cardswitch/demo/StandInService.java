@@ -64,7 +64,8 @@ final class StandInService implements AutoCloseable {
   private final Future<?> running;
   private volatile boolean stopped;
 
-  StandInService(String bootstrapServers, TopologySerdes serdes, TopologyConfig topology, KeyRing keyRing) {
+  StandInService(
+      String bootstrapServers, TopologySerdes serdes, TopologyConfig topology, KeyRing keyRing) {
     this.bootstrapServers = bootstrapServers;
     this.serdes = serdes;
     this.topology = topology;
@@ -83,14 +84,27 @@ final class StandInService implements AutoCloseable {
   }
 
   private Void serve() throws Exception {
-    Map<String, Object> consumerConfig = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Map<String, Object> producerConfig = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaConsumer<String, byte[]> events = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaConsumer<String, byte[]> cards = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> results = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
+    Map<String, Object> consumerConfig =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    Map<String, Object> producerConfig =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all");
+    try (KafkaConsumer<String, byte[]> events =
+            new KafkaConsumer<>(
+                consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> cards =
+            new KafkaConsumer<>(
+                consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> results =
+            new KafkaProducer<>(
+                producerConfig, new StringSerializer(), new ByteArraySerializer())) {
       assignFromStart(events, topology.webhookTopic());
       assignFromStart(cards, topology.cardReferenceTopic());
       while (!stopped) {
@@ -100,7 +114,8 @@ final class StandInService implements AutoCloseable {
         }
         catchUp(cards);
         for (ConsumerRecord<String, byte[]> record : polled) {
-          answer(serdes.event().deserializer().deserialize(record.topic(), record.value()), results);
+          answer(
+              serdes.event().deserializer().deserialize(record.topic(), record.value()), results);
         }
         results.flush();
       }
@@ -110,7 +125,9 @@ final class StandInService implements AutoCloseable {
 
   private static void assignFromStart(KafkaConsumer<String, byte[]> consumer, String topic) {
     List<TopicPartition> partitions = new ArrayList<>();
-    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    consumer
+        .partitionsFor(topic)
+        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
   }
@@ -120,34 +137,46 @@ final class StandInService implements AutoCloseable {
     Map<TopicPartition, Long> ends = cards.endOffsets(cards.assignment());
     while (ends.entrySet().stream().anyMatch(e -> cards.position(e.getKey()) < e.getValue())) {
       for (ConsumerRecord<String, byte[]> record : cards.poll(POLL)) {
-        CardReference reference = serdes.cardReference().deserializer().deserialize(record.topic(), record.value());
+        CardReference reference =
+            serdes.cardReference().deserializer().deserialize(record.topic(), record.value());
         references.put(reference.getCardId(), reference);
       }
     }
   }
 
-  private void answer(KnotWebhookEvent event, KafkaProducer<String, byte[]> results) throws Exception {
+  private void answer(KnotWebhookEvent event, KafkaProducer<String, byte[]> results)
+      throws Exception {
     long task = event.getTaskId();
     receipts.put(task, event.getReceivedAt());
     Duration latency = Duration.between(event.getReceivedAt(), Instant.now());
     if (!event.getData().getSendCard()) {
-      send(results, ResultRecords.outcome(task, SwitchStatus.SKIPPED, event.getReceivedAt(), latency));
+      send(
+          results,
+          ResultRecords.outcome(task, SwitchStatus.SKIPPED, event.getReceivedAt(), latency));
       return;
     }
     CardReference reference = references.get(event.getData().getCardId());
     if (reference == null) {
-      send(results, ResultRecords.deadLetter(task, DeadLetterReason.NO_CARD_REFERENCE, event.getReceivedAt(), latency, null));
+      send(
+          results,
+          ResultRecords.deadLetter(
+              task, DeadLetterReason.NO_CARD_REFERENCE, event.getReceivedAt(), latency, null));
       return;
     }
     byte[] clear = keyRing.decrypt(reference.getCardEnvelope());
     try (CardDocument document = CardDocument.fromJson(clear)) {
       List<Violation> violations = validator.validate(document);
       if (!violations.isEmpty()) {
-        send(results, ResultRecords.deadLetter(task, DeadLetterReason.INVALID_CARD_DATA, event.getReceivedAt(), latency, null));
+        send(
+            results,
+            ResultRecords.deadLetter(
+                task, DeadLetterReason.INVALID_CARD_DATA, event.getReceivedAt(), latency, null));
         return;
       }
       numbersSeen.add(json.readTree(clear).at("/card/number").asText());
-      send(results, ResultRecords.outcome(task, SwitchStatus.SWITCHED, event.getReceivedAt(), latency));
+      send(
+          results,
+          ResultRecords.outcome(task, SwitchStatus.SWITCHED, event.getReceivedAt(), latency));
     } finally {
       Arrays.fill(clear, (byte) 0);
     }
@@ -155,12 +184,20 @@ final class StandInService implements AutoCloseable {
 
   private void send(KafkaProducer<String, byte[]> producer, SwitchOutcome outcome) {
     String topic = topology.outcomeTopic();
-    producer.send(new ProducerRecord<>(topic, Long.toString(outcome.getTaskId()), serdes.outcome().serializer().serialize(topic, outcome)));
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            Long.toString(outcome.getTaskId()),
+            serdes.outcome().serializer().serialize(topic, outcome)));
   }
 
   private void send(KafkaProducer<String, byte[]> producer, DeadLetter deadLetter) {
     String topic = topology.deadLetterTopic();
-    producer.send(new ProducerRecord<>(topic, Long.toString(deadLetter.getTaskId()), serdes.deadLetter().serializer().serialize(topic, deadLetter)));
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            Long.toString(deadLetter.getTaskId()),
+            serdes.deadLetter().serializer().serialize(topic, deadLetter)));
   }
 
   @Override

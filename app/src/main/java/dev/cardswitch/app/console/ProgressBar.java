@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * </pre>
  *
  * <p>On a terminal the line is redrawn in place ({@code \r}) at most once per {@link
- * Builder#redrawInterval} (10 times a second by default); elsewhere (CI logs, files) a plain line is
- * printed once per {@link Builder#plainInterval} (5 s by default), so logs stay readable. {@link
+ * Builder#redrawInterval} (10 times a second by default); elsewhere (CI logs, files) a plain line
+ * is printed once per {@link Builder#plainInterval} (5 s by default), so logs stay readable. {@link
  * #finish()} always prints the final state and ends the line. With a total of 0 or less (unknown),
  * the bar, percentage and ETA are left out.
  *
@@ -26,16 +26,18 @@ import java.util.function.Supplier;
  * which a moving window over bursty acknowledgements would not.
  *
  * <p>Thread-safe: any thread may call {@link #advance} or {@link #refresh}; counting is a lock-free
- * increment, and whichever updating thread finds a redraw due draws it (the others return at
- * once), under a lock so lines never interleave. The detail supplier is called by the drawing
- * thread, so it must be thread-safe too.
+ * increment, and whichever updating thread finds a redraw due draws it (the others return at once),
+ * under a lock so lines never interleave. The detail supplier is called by the drawing thread, so
+ * it must be thread-safe too.
  */
 public final class ProgressBar implements AutoCloseable {
 
   /** At most 10 redraws a second on a terminal: smooth to the eye, cheap for the updater. */
   public static final Duration DEFAULT_REDRAW_INTERVAL = Duration.ofMillis(100);
 
-  /** One plain line every 5 s when not on a terminal: a CI log of a minute-long run gets 12 lines. */
+  /**
+   * One plain line every 5 s when not on a terminal: a CI log of a minute-long run gets 12 lines.
+   */
   public static final Duration DEFAULT_PLAIN_INTERVAL = Duration.ofSeconds(5);
 
   /** Characters between the brackets. */
@@ -73,8 +75,8 @@ public final class ProgressBar implements AutoCloseable {
   }
 
   /**
-   * A bar for {@code total} units of work labelled {@code label}, drawing on {@code System.err},
-   * in place when a console is attached ({@code System.console() != null}).
+   * A bar for {@code total} units of work labelled {@code label}, drawing on {@code System.err}, in
+   * place when a console is attached ({@code System.console() != null}).
    */
   public static Builder builder(String label, long total) {
     return new Builder(label, total);
@@ -153,7 +155,10 @@ public final class ProgressBar implements AutoCloseable {
       line.append("  ").append(count);
     }
     double perSecond = elapsedMillis == 0 ? 0 : count * 1000.0 / elapsedMillis;
-    line.append("  ").append(rate(perSecond, elapsedMillis)).append("  elapsed ").append(duration(elapsedMillis));
+    line.append("  ")
+        .append(rate(perSecond, elapsedMillis))
+        .append("  elapsed ")
+        .append(duration(elapsedMillis));
     if (total > 0) {
       line.append("  ETA ").append(eta(count, perSecond));
     }
@@ -246,7 +251,10 @@ public final class ProgressBar implements AutoCloseable {
       return this;
     }
 
-    /** Redraw in place (true) or print plain lines (false); by default, whether a console is attached. */
+    /**
+     * Redraw in place (true) or print plain lines (false); by default, whether a console is
+     * attached.
+     */
     public Builder terminal(boolean terminal) {
       this.terminal = terminal;
       return this;

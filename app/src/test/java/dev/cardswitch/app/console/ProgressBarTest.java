@@ -31,7 +31,11 @@ class ProgressBarTest {
   }
 
   private ProgressBar.Builder bar(long total, boolean terminal) {
-    return ProgressBar.builder("events", total).out(out).terminal(terminal).clock(clock).barWidth(10);
+    return ProgressBar.builder("events", total)
+        .out(out)
+        .terminal(terminal)
+        .clock(clock)
+        .barWidth(10);
   }
 
   @Test
@@ -103,8 +107,7 @@ class ProgressBarTest {
   @Test
   void onATerminalFinishEndsTheLineAndPadsOverALongerOne() {
     AtomicInteger detailLength = new AtomicInteger(20);
-    ProgressBar bar =
-        bar(10, true).detail(() -> "x".repeat(detailLength.get())).build();
+    ProgressBar bar = bar(10, true).detail(() -> "x".repeat(detailLength.get())).build();
     bar.step();
     String first = printed();
     detailLength.set(0);
@@ -156,7 +159,11 @@ class ProgressBarTest {
   @Test
   void refreshDrawsAChangedDetailWhenDue() {
     AtomicInteger produced = new AtomicInteger();
-    ProgressBar bar = bar(10, false).plainInterval(Duration.ofSeconds(1)).detail(() -> "produced " + produced.get()).build();
+    ProgressBar bar =
+        bar(10, false)
+            .plainInterval(Duration.ofSeconds(1))
+            .detail(() -> "produced " + produced.get())
+            .build();
     produced.set(4);
     clock.advance(Duration.ofSeconds(1));
     bar.refresh();
@@ -208,6 +215,7 @@ class ProgressBarTest {
     for (String line : lines) {
       assertTrue(line.matches("events \\[[#-]{10}]  \\d+/40000  \\d+%  .*"), line);
     }
-    assertTrue(lines.get(lines.size() - 1).contains("40000/40000  100%"), lines.get(lines.size() - 1));
+    assertTrue(
+        lines.get(lines.size() - 1).contains("40000/40000  100%"), lines.get(lines.size() - 1));
   }
 }

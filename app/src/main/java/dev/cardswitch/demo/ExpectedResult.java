@@ -3,7 +3,7 @@ package dev.cardswitch.demo;
 import dev.cardswitch.schemas.DeadLetterReason;
 import dev.cardswitch.schemas.SwitchStatus;
 
-/** What a planned demo event must end as, given how it was made. */
+/** What a planned demo event must end as, given how it was made. Immutable; thread-safe. */
 public enum ExpectedResult {
   /** {@code send_card=true}, a valid card with a reference: Knot accepts {@code POST /card}. */
   SWITCHED(TaskResult.of(SwitchStatus.SWITCHED)),

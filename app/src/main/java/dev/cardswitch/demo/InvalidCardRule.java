@@ -2,7 +2,7 @@ package dev.cardswitch.demo;
 
 /**
  * The one rule an invalid demo card breaks, so that every rule of Knot's document is exercised in
- * turn. Each names the field path the validator reports (never a value).
+ * turn. Each names the field path the validator reports (never a value). Immutable; thread-safe.
  */
 public enum InvalidCardRule {
   /** Fewer than 5 or more than 10 characters. */

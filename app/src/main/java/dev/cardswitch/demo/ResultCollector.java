@@ -14,9 +14,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -29,13 +37,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * latencies.
  *
  * <p>Use in two steps. {@link #prepare()}, <em>before</em> anything is produced, takes the end
- * offsets of both topics (for a {@code read_committed} consumer: the last stable offsets) and
- * starts there, so results of earlier runs are never read and no result of this run can be missed.
- * Then {@link #collect} reads, {@code read_committed} (results of aborted transactions never
- * count), until every planned task has a result or the deadline passes: the last event's receipt +
- * Knot's window + a margin, known once producing ends (the {@code lastReceipt} stage). Having every
- * result, it still reads what is already committed, at most {@link #DEFAULT_DRAIN}, to catch
- * duplicates written alongside.
+ * offsets of both topics (the high watermarks, so that records of transactions still open then,
+ * committed later, are left out too: results of this run can only come after) and starts there, so
+ * results of earlier runs are never read and no result of this run can be missed. Then {@link
+ * #collect} reads, {@code read_committed} (results of aborted transactions never count), until
+ * every planned task has a result or the deadline passes: the last event's receipt + Knot's window
+ * + a margin, known once producing ends (the {@code lastReceipt} stage). Having every result, it
+ * still reads what is already committed, at most {@link #DEFAULT_DRAIN}, to catch duplicates
+ * written alongside.
  *
  * <p>The consumer has no group and commits nothing: a demo run leaves no trace on the cluster.
  *
@@ -71,6 +80,7 @@ public final class ResultCollector implements AutoCloseable {
   private final TopologyConfig topology;
   private final Duration margin;
   private final Clock clock;
+  private final Map<String, Object> adminConfig;
   private final KafkaConsumer<String, byte[]> consumer;
   private Map<TopicPartition, Long> startOffsets;
 
@@ -95,6 +105,9 @@ public final class ResultCollector implements AutoCloseable {
       throw new IllegalArgumentException("margin must not be negative, was " + margin);
     }
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.adminConfig = new HashMap<>(clientProperties);
+    adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "card-switch-demo-collector-admin");
     this.consumer =
         new KafkaConsumer<>(
             config(bootstrapServers, clientProperties),
@@ -108,6 +121,8 @@ public final class ResultCollector implements AutoCloseable {
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "card-switch-demo-collector");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // Looking up a missing result topic must report it, not create it with the broker's defaults.
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     return config;
@@ -115,7 +130,7 @@ public final class ResultCollector implements AutoCloseable {
 
   /**
    * Assigns every partition of the outcome and dead-letter topics and positions the consumer at
-   * their end offsets now. Call before producing.
+   * their end offsets now (high watermarks). Call before producing.
    *
    * @return the start offsets
    * @throws DemoException {@link DemoException#RESULTS_UNREADABLE} when a topic does not exist or
@@ -127,11 +142,11 @@ public final class ResultCollector implements AutoCloseable {
     partitions.addAll(partitionsOf(topology.deadLetterTopic()));
     try {
       consumer.assign(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, METADATA_TIMEOUT);
+      Map<TopicPartition, Long> ends = highWatermarks(partitions);
       ends.forEach(consumer::seek);
       startOffsets = Map.copyOf(ends);
       return startOffsets;
-    } catch (KafkaException e) {
+    } catch (KafkaException | ExecutionException | TimeoutException e) {
       throw new DemoException(
           DemoException.RESULTS_UNREADABLE,
           "cannot read the end offsets of "
@@ -143,6 +158,30 @@ public final class ResultCollector implements AutoCloseable {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * The end offsets as a {@code read_uncommitted} reader sees them. The consumer's own {@code
+   * endOffsets} would give the last stable offsets, which stay before a transaction committed just
+   * now until its markers are written: the records of that transaction would then count.
+   */
+  private Map<TopicPartition, Long> highWatermarks(List<TopicPartition> partitions)
+      throws ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    try (Admin admin = Admin.create(adminConfig)) {
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin
+          .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+          .all()
+          .get(METADATA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((partition, info) -> ends.put(partition, info.offset()));
+      return ends;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DemoException(
+          DemoException.RESULTS_UNREADABLE, "interrupted while reading the end offsets", e);
     }
   }
 

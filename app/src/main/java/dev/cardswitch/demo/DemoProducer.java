@@ -1,0 +1,253 @@
+package dev.cardswitch.demo;
+
+import dev.cardswitch.schemas.CardReference;
+import dev.cardswitch.schemas.KnotWebhookEvent;
+import dev.cardswitch.topology.TopologyConfig;
+import dev.cardswitch.topology.TopologySerdes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes a {@link DemoPlan} to Kafka as an issuer and Knot's webhook receiver would: first every
+ * card reference to the card-reference topic (keyed by {@code card_id}), waiting until all are
+ * acknowledged, so the service knows the cards before their events arrive; then the events to the
+ * webhook topic (keyed by task id), as fast as possible or paced at a given rate, each stamped with
+ * {@code received_at} = the moment it is produced (Knot's window starts there) and Knot's {@code
+ * timestamp} a little earlier.
+ *
+ * <p>Idempotent producer with {@code acks=all}: a retried send never duplicates an event, which
+ * would show up as a {@code DUPLICATE_EVENT} dead letter. Values are Avro in the Confluent wire
+ * format, serialised here with the topology's serdes.
+ *
+ * <p>Not thread-safe: one {@link #produce} at a time. The listener is called on the Kafka
+ * producer's I/O thread.
+ */
+public final class DemoProducer implements AutoCloseable {
+
+  /** How long a send may wait for metadata, e.g. for a topic that does not exist. */
+  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(30);
+
+  /** Called once per record the broker acknowledged. */
+  public interface Listener {
+    default void referenceAcknowledged() {}
+
+    default void eventAcknowledged() {}
+  }
+
+  /**
+   * What was produced.
+   *
+   * @param firstReceivedAt receipt stamp of the first event
+   * @param lastReceivedAt receipt stamp of the last event: the window of the last event starts here
+   */
+  public record Produced(
+      int references, int events, Instant firstReceivedAt, Instant lastReceivedAt) {}
+
+  private final String bootstrapServers;
+  private final TopologySerdes serdes;
+  private final TopologyConfig topics;
+  private final Clock clock;
+  private final KafkaProducer<String, byte[]> producer;
+
+  /**
+   * @param clientProperties extra client properties (security settings); the demo's own settings
+   *     (idempotence, acks, serialisers) take precedence
+   */
+  public DemoProducer(
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      TopologySerdes serdes,
+      TopologyConfig topics,
+      Clock clock) {
+    this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    this.serdes = Objects.requireNonNull(serdes, "serdes");
+    this.topics = Objects.requireNonNull(topics, "topics");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.producer =
+        new KafkaProducer<>(
+            config(bootstrapServers, clientProperties),
+            new StringSerializer(),
+            new ByteArraySerializer());
+  }
+
+  static Map<String, Object> config(String bootstrapServers, Map<String, Object> clientProperties) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "card-switch-demo-producer");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    // A few milliseconds of batching: thousands of small records a second in few requests.
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEFAULT_MAX_BLOCK.toMillis());
+    return config;
+  }
+
+  /**
+   * Produces the plan's references, then its events, and returns once every record is acknowledged.
+   *
+   * @param eventsPerSecond pace of the events; 0 for as fast as possible
+   * @throws DemoException {@link DemoException#PRODUCE_FAILED} when a topic is missing or a record
+   *     is refused
+   */
+  public Produced produce(DemoPlan plan, double eventsPerSecond, Listener listener) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(listener, "listener");
+    if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
+      throw new IllegalArgumentException(
+          "eventsPerSecond must be 0 or positive, was " + eventsPerSecond);
+    }
+    requireTopic(topics.cardReferenceTopic());
+    requireTopic(topics.webhookTopic());
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    AtomicInteger failed = new AtomicInteger();
+
+    String referenceTopic = topics.cardReferenceTopic();
+    for (CardReference reference : plan.references()) {
+      throwIfFailed(failure, failed, "card reference", referenceTopic);
+      byte[] value = serdes.cardReference().serializer().serialize(referenceTopic, reference);
+      send(
+          new ProducerRecord<>(referenceTopic, reference.getCardId(), value),
+          failure,
+          failed,
+          listener::referenceAcknowledged);
+    }
+    flush(referenceTopic);
+    throwIfFailed(failure, failed, "card reference", referenceTopic);
+
+    String webhookTopic = topics.webhookTopic();
+    List<PlannedEvent> events = plan.events();
+    double nanosPerEvent = eventsPerSecond > 0 ? 1e9 / eventsPerSecond : 0;
+    long start = System.nanoTime();
+    Instant first = null;
+    Instant last = null;
+    for (int i = 0; i < events.size(); i++) {
+      if (nanosPerEvent > 0) {
+        awaitSlot(start + (long) (i * nanosPerEvent));
+      }
+      throwIfFailed(failure, failed, "event", webhookTopic);
+      PlannedEvent planned = events.get(i);
+      Instant receivedAt = clock.instant();
+      KnotWebhookEvent event = planned.toEvent(receivedAt);
+      byte[] value = serdes.event().serializer().serialize(webhookTopic, event);
+      send(
+          new ProducerRecord<>(webhookTopic, planned.key(), value),
+          failure,
+          failed,
+          listener::eventAcknowledged);
+      if (first == null) {
+        first = receivedAt;
+      }
+      last = receivedAt;
+    }
+    flush(webhookTopic);
+    throwIfFailed(failure, failed, "event", webhookTopic);
+    return new Produced(plan.references().size(), events.size(), first, last);
+  }
+
+  private void send(
+      ProducerRecord<String, byte[]> record,
+      AtomicReference<Exception> failure,
+      AtomicInteger failed,
+      Runnable acknowledged) {
+    Callback callback =
+        (metadata, exception) -> {
+          if (exception == null) {
+            acknowledged.run();
+          } else {
+            failed.incrementAndGet();
+            failure.compareAndSet(null, exception);
+          }
+        };
+    try {
+      producer.send(record, callback);
+    } catch (KafkaException e) {
+      throw new DemoException(
+          DemoException.PRODUCE_FAILED,
+          "cannot produce to " + record.topic() + " on " + bootstrapServers + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private void flush(String topic) {
+    try {
+      producer.flush();
+    } catch (KafkaException e) {
+      throw new DemoException(
+          DemoException.PRODUCE_FAILED,
+          "cannot flush the records to " + topic + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private void throwIfFailed(
+      AtomicReference<Exception> failure, AtomicInteger failed, String what, String topic) {
+    Exception e = failure.get();
+    if (e != null) {
+      throw new DemoException(
+          DemoException.PRODUCE_FAILED,
+          failed.get()
+              + " "
+              + what
+              + " record(s) were refused by "
+              + topic
+              + " on "
+              + bootstrapServers
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Fails early, with the fix, when a topic the demo writes to does not exist. */
+  private void requireTopic(String topic) {
+    List<PartitionInfo> partitions;
+    try {
+      partitions = producer.partitionsFor(topic);
+    } catch (KafkaException e) {
+      partitions = List.of();
+    }
+    if (partitions == null || partitions.isEmpty()) {
+      throw new DemoException(
+          DemoException.PRODUCE_FAILED,
+          "topic "
+              + topic
+              + " is not available on "
+              + bootstrapServers
+              + ": start the service first (it creates its topics), or create the topic");
+    }
+  }
+
+  /** Pacing, not synchronisation: parks until the event's slot in the requested rate. */
+  private static void awaitSlot(long dueNanos) {
+    long wait;
+    while ((wait = dueNanos - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+      if (Thread.currentThread().isInterrupted()) {
+        throw new DemoException(DemoException.PRODUCE_FAILED, "interrupted while producing events");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

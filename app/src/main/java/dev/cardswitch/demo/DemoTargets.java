@@ -1,0 +1,68 @@
+package dev.cardswitch.demo;
+
+import com.nimbusds.jose.jwk.ECKey;
+import dev.cardswitch.registry.SchemaRegistryClient;
+import dev.cardswitch.sandbox.KnotSandbox;
+import dev.cardswitch.topology.TopologyConfig;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * What a demo runs against, as the runtime provides it: the Kafka cluster (bootstrap servers and
+ * any further client properties, e.g. {@code security.protocol} and SASL settings for a real
+ * cluster), the schema registry, the service's envelope public key, the service's topics and
+ * window, and the embedded Knot sandbox when there is one (null against a real Knot: {@code
+ * knot_calls} is then not counted). Immutable; thread-safe as far as its parts are.
+ *
+ * @param clientProperties extra Kafka client properties for the demo's producer and consumer; they
+ *     may hold secrets, so {@link #toString()} shows their names only
+ */
+public record DemoTargets(
+    String bootstrapServers,
+    Map<String, Object> clientProperties,
+    SchemaRegistryClient registry,
+    ECKey servicePublicKey,
+    TopologyConfig topology,
+    KnotSandbox sandbox) {
+
+  public DemoTargets {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    if (bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrapServers must not be blank");
+    }
+    clientProperties = Map.copyOf(Objects.requireNonNull(clientProperties, "clientProperties"));
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(servicePublicKey, "servicePublicKey");
+    servicePublicKey =
+        servicePublicKey.toPublicJWK(); // the demo only seals: never hold a private key
+    Objects.requireNonNull(topology, "topology");
+  }
+
+  /** Targets without extra client properties (a plaintext cluster such as the embedded one). */
+  public DemoTargets(
+      String bootstrapServers,
+      SchemaRegistryClient registry,
+      ECKey servicePublicKey,
+      TopologyConfig topology,
+      KnotSandbox sandbox) {
+    this(bootstrapServers, Map.of(), registry, servicePublicKey, topology, sandbox);
+  }
+
+  @Override
+  public String toString() {
+    return "DemoTargets[bootstrapServers="
+        + bootstrapServers
+        + ", clientProperties="
+        + new TreeSet<>(clientProperties.keySet())
+        + ", registry="
+        + registry.url()
+        + ", kid="
+        + servicePublicKey.getKeyID()
+        + ", topology="
+        + topology
+        + ", sandbox="
+        + (sandbox == null ? "none (real Knot)" : sandbox.baseUrl())
+        + "]";
+  }
+}

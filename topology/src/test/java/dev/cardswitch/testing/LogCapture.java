@@ -22,7 +22,10 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
   private final Logger root;
   private final Level previousLevel;
 
-  private LogCapture() {
+  private final Level level;
+
+  private LogCapture(Level level) {
+    this.level = level;
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     this.root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     this.previousLevel = root.getLevel();
@@ -32,14 +35,23 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
   /** Starts capturing; the root logger is set to TRACE until {@link #close()}. */
   public static LogCapture capture() {
-    LogCapture capture = new LogCapture();
+    return capture(Level.TRACE);
+  }
+
+  /**
+   * Starts capturing with the root logger at {@code level} until {@link #close()}: for runs with an
+   * embedded broker, whose TRACE output would slow everything down. Loggers with a level of their
+   * own keep it.
+   */
+  public static LogCapture capture(Level level) {
+    LogCapture capture = new LogCapture(level);
     capture.start0();
     return capture;
   }
 
   private void start0() {
     start();
-    root.setLevel(Level.TRACE);
+    root.setLevel(level);
     root.addAppender(this);
   }
 

@@ -1,0 +1,96 @@
+package dev.cardswitch.app.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import dev.cardswitch.demo.Demo;
+import dev.cardswitch.demo.DemoReport;
+import dev.cardswitch.demo.DemoSettings;
+import dev.cardswitch.demo.DemoTargets;
+import dev.cardswitch.demo.ExpectedResult;
+import dev.cardswitch.knot.client.KnotCredentials;
+import dev.cardswitch.sandbox.KnotSandbox;
+import dev.cardswitch.testing.LogCapture;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code demo}'s engine against the running service, as {@code ./card-switch demo} runs it. */
+class DemoEndToEndTest {
+
+  @TempDir Path dataDir;
+
+  private Map<String, String> embedded() {
+    return new HashMap<>(Map.of("DATA_DIR", dataDir.toString(), "KAFKA_PORT", "0", "SCHEMA_REGISTRY_PORT", "0",
+        "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "TOPIC_PARTITIONS", "3"));
+  }
+
+  @Test
+  void accountsForEveryEventOnceAndLeavesNoCardDataInAnyTopicOrLogLine() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (LogCapture logs = LogCapture.capture(Level.DEBUG)) {
+      AppConfig config = Launch.configure(embedded(), List.of());
+      try (Launch launch = Launch.start(config, new PrintStream(err, true)).awaitRunning(Duration.ofSeconds(90))) {
+        DemoTargets targets = new DemoTargets(launch.stack().bootstrapServers(), launch.service().registry(),
+            launch.service().keyRing().currentPublicKey(), config.topology(), launch.stack().sandbox().orElseThrow());
+        DemoReport report = Demo.run(DemoSettings.builder().events(300).build(), targets,
+            new PrintStream(out, true), new PrintStream(err, true));
+
+        assertEquals(0, report.exitCode(), out.toString());
+        String json = out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(json.startsWith("{\"events\":300,"), json);
+        assertTrue(json.contains("\"missing\":0,\"duplicates\":0"), json);
+        int switched = report.expectedCounts().get(ExpectedResult.SWITCHED);
+        assertTrue(json.contains("\"switched\":" + switched + ","), json);
+        assertTrue(json.contains("\"knot_calls\":" + switched + ","), "one accepted /card per switched task: " + json);
+
+        String bootstrap = launch.stack().bootstrapServers();
+        Set<String> secrets = CardDataScan.secretsOf(bootstrap, launch.service().registry(),
+            config.topology().cardReferenceTopic(), launch.service().keyRing());
+        assertTrue(secrets.size() > 100, "the scan knows what to look for");
+        assertTrue(CardDataScan.topicCount(bootstrap) >= 9, "changelog and repartition topics are scanned too");
+        assertEquals(Map.of(), CardDataScan.scan(bootstrap, secrets), "card data in clear in these topics");
+        String printed = out + "\n" + err + "\n" + logs.text();
+        for (String secret : secrets) {
+          assertFalse(printed.contains(secret), "card data in clear in the output or the logs");
+        }
+      }
+    }
+  }
+
+  @Test
+  void switchesEveryValidCardAtTheKnotGivenInKnotBaseUrl() throws Exception {
+    // Any server that implements seeds 000/001 will do: here a sandbox of the test's own, not embedded.
+    try (KnotSandbox knot = KnotSandbox.builder().port(0).credentials(new KnotCredentials("issuer-1", "s3cret-issuer-1"))
+        .start()) {
+      Map<String, String> env = embedded();
+      env.put("KNOT_BASE_URL", knot.baseUrl().toString());
+      env.put("KNOT_CLIENT_ID", "issuer-1");
+      env.put("KNOT_SECRET", "s3cret-issuer-1");
+      AppConfig config = Launch.configure(env, List.of());
+      ByteArrayOutputStream banner = new ByteArrayOutputStream();
+      try (Launch launch = Launch.start(config, new PrintStream(banner, true)).awaitRunning(Duration.ofSeconds(90))) {
+        assertTrue(launch.stack().sandbox().isEmpty(), "no embedded sandbox when Knot is configured");
+        DemoTargets targets = new DemoTargets(launch.stack().bootstrapServers(), launch.service().registry(),
+            launch.service().keyRing().currentPublicKey(), config.topology(), knot);
+        DemoReport report = Demo.run(DemoSettings.builder().events(120).seed(7).build(), targets,
+            new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(new ByteArrayOutputStream(), true));
+        assertEquals(0, report.exitCode(), report.summary());
+        assertEquals(report.expectedCounts().get(ExpectedResult.SWITCHED).longValue(), knot.stats().switched());
+      }
+      assertTrue(banner.toString().contains(knot.baseUrl() + " (client id issuer-1, secret ****)"), banner.toString());
+      assertFalse(banner.toString().contains("s3cret-issuer-1"), "the secret is never printed");
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.cardswitch.app.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cardswitch.CardSwitchException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+  @Test
+  void everyPartIsEmbeddedWhenNothingIsConfigured() {
+    AppConfig config = Launch.configure(Map.of(), List.of());
+    assertTrue(config.kafkaBootstrapServers().isEmpty());
+    assertTrue(config.schemaRegistryUrl().isEmpty());
+    assertFalse(config.knotConfigured());
+    assertEquals("exactly_once_v2", config.processingGuarantee());
+    assertEquals(AppConfig.SANDBOX_MAX_IN_FLIGHT, config.topology().maxInFlight());
+  }
+
+  @Test
+  void flagsOverrideTheEnvironmentUnderTheSameName() {
+    AppConfig config = Launch.configure(Map.of("APPLICATION_ID", "from-env", "NUM_STREAM_THREADS", "3"),
+        List.of("--application-id", "from-flag", "--webhook-topic=webhooks-2"));
+    assertEquals("from-flag", config.applicationId());
+    assertEquals(3, config.numStreamThreads());
+    assertEquals("webhooks-2", config.topology().webhookTopic());
+  }
+
+  @Test
+  void aConfiguredKnotNeedsItsCredentialsAndSaysHowToFixIt() {
+    CardSwitchException e = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("KNOT_BASE_URL", "https://development.knotapi.com"), List.of()));
+    assertEquals("KNOT_CLIENT_ID is not set: export it, or unset KNOT_BASE_URL to use the embedded sandbox",
+        e.getMessage());
+  }
+
+  @Test
+  void rejectsPlainHttpToKnotUnlessLoopback() {
+    CardSwitchException e = assertThrows(CardSwitchException.class, () -> Launch.configure(Map.of(
+        "KNOT_BASE_URL", "http://knot.example.com", "KNOT_CLIENT_ID", "id", "KNOT_SECRET", "s"), List.of()));
+    assertTrue(e.getMessage().contains("must travel over TLS"), e.getMessage());
+  }
+
+  @Test
+  void namesTheSettingAndTheFixForBadValues() {
+    SettingException threads = assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of("NUM_STREAM_THREADS", "two"), List.of()));
+    assertEquals("NUM_STREAM_THREADS", threads.setting());
+    assertEquals("NUM_STREAM_THREADS is \"two\": write a whole number, e.g. 2", threads.getMessage());
+
+    SettingException flag = assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of(), List.of("--knot-base-ulr", "x")));
+    assertTrue(flag.getMessage().startsWith("unknown option --knot-base-ulr: the settings are "), flag.getMessage());
+
+    SettingException guarantee = assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of("PROCESSING_GUARANTEE", "exactly_once"), List.of()));
+    assertTrue(guarantee.getMessage().contains("use exactly_once_v2 (the default) or at_least_once"));
+  }
+
+  @Test
+  void thePrintedConfigurationMasksSecrets() {
+    AppConfig config = Launch.configure(Map.of(
+        "KNOT_BASE_URL", "https://development.knotapi.com", "KNOT_CLIENT_ID", "client-7", "KNOT_SECRET", "top-secret-7",
+        "SCHEMA_REGISTRY_URL", "https://registry.example", "SCHEMA_REGISTRY_USER_INFO", "reg-user:reg-password",
+        "CARD_KEYS", "{\"keys\":[]}"), List.of());
+    String printed = String.join("\n", config.describe());
+    assertTrue(printed.contains("client id client-7, secret ****"), printed);
+    assertTrue(printed.contains("basic auth user reg-user, password ****"), printed);
+    assertFalse(printed.contains("top-secret-7"));
+    assertFalse(printed.contains("reg-password"));
+    assertFalse(printed.contains("{\"keys\""));
+  }
+}

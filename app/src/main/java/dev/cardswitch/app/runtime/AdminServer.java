@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,13 +20,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The admin endpoints: {@code GET /keys} (card-switch's envelope public keys as a JWK set, the
  * current key first: what issuers encrypt card references to, seed 003's "retrieve public key"),
  * {@code GET /health} (liveness: the streams are alive; also says whether Knot refuses our
- * credentials) and {@code GET /ready} (readiness: the streams are RUNNING). Nothing here holds a
+ * credentials), {@code GET /ready} (readiness: the streams are RUNNING) and {@code GET /stats}
+ * (heap, CPU time, garbage collections and the switch counters of this process, see {@link
+ * ProcessStats}; {@code POST /stats/reset} starts the heap peaks afresh, which is what a benchmark
+ * does at the start of its measured span: it changes no state of the service). Nothing here holds a
  * secret or card data. Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
@@ -44,6 +50,13 @@ public final class AdminServer implements AutoCloseable {
 
   public static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, KafkaStreams streams, KnotClient knot,
       SwitchCounters counters) {
+    return start(bind, port, keyRing, streams::state, knot::authenticationFailing, counters,
+        new ProcessStats(counters, Clock.systemUTC()));
+  }
+
+  /** The same, given only what the endpoints read: for tests without a running Kafka Streams. */
+  static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
+      BooleanSupplier knotAuthenticationFailing, SwitchCounters counters, ProcessStats stats) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -60,21 +73,38 @@ public final class AdminServer implements AutoCloseable {
     });
     server.createContext("/health", exchange -> {
       if (allowGet(exchange)) {
-        KafkaStreams.State state = streams.state();
+        KafkaStreams.State state = streams.get();
         Map<String, Object> body = new LinkedHashMap<>();
         boolean alive = ALIVE.contains(state);
         body.put("status", alive ? "UP" : "DOWN");
         body.put("streams", state.name());
-        body.put("knot_authentication", knot.authenticationFailing() ? "FAILING" : "OK");
+        body.put("knot_authentication", knotAuthenticationFailing.getAsBoolean() ? "FAILING" : "OK");
         body.put("calls_in_flight", counters.inFlight());
         sendJson(exchange, alive ? 200 : 503, body);
       }
     });
     server.createContext("/ready", exchange -> {
       if (allowGet(exchange)) {
-        KafkaStreams.State state = streams.state();
+        KafkaStreams.State state = streams.get();
         boolean ready = state == KafkaStreams.State.RUNNING;
         sendJson(exchange, ready ? 200 : 503, Map.of("ready", ready, "streams", state.name()));
+      }
+    });
+    server.createContext("/stats", exchange -> {
+      if (!"/stats".equals(exchange.getRequestURI().getPath())) {
+        sendJson(exchange, 404, Map.of("error", "not found: GET /stats or POST /stats/reset"));
+      } else if (allowGet(exchange)) {
+        sendJson(exchange, 200, stats.snapshot());
+      }
+    });
+    server.createContext("/stats/reset", exchange -> {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        sendJson(exchange, 405, Map.of("error", "method not allowed: use POST"));
+      } else {
+        exchange.getRequestBody().readAllBytes();
+        stats.resetPeaks();
+        sendJson(exchange, 200, stats.snapshot());
       }
     });
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {

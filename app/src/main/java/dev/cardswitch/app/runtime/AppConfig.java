@@ -42,6 +42,11 @@ public final class AppConfig {
   public static final String KAFKA_PORT = "KAFKA_PORT";
   public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
+  /**
+   * For benchmarks only: every {@code POST /card} blocks the stream thread until Knot answers (the
+   * naive design card-switch is measured against, see {@link BlockingKnotGateway}).
+   */
+  public static final String KNOT_BLOCKING_BASELINE = "KNOT_BLOCKING_BASELINE";
 
   public static final String DEFAULT_APPLICATION_ID = "card-switch";
   public static final String DEFAULT_DATA_DIR = ".card-switch";
@@ -55,6 +60,7 @@ public final class AppConfig {
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
   public static final int DEFAULT_SANDBOX_PORT = 8765;
+  public static final boolean DEFAULT_KNOT_BLOCKING_BASELINE = false;
   /**
    * Against the embedded sandbox the Knot client's allowance is raised (Knot's real allowance is
    * the issuer's to set with KNOT_RATE_LIMIT_PER_SECOND), so a demo is limited by nothing but the
@@ -83,6 +89,7 @@ public final class AppConfig {
   private final int kafkaPort;
   private final int schemaRegistryPort;
   private final int sandboxPort;
+  private final boolean knotBlockingBaseline;
 
   private AppConfig(Settings s) {
     this.settings = s;
@@ -122,6 +129,7 @@ public final class AppConfig {
     this.kafkaPort = s.intValue(KAFKA_PORT, DEFAULT_KAFKA_PORT, 0);
     this.schemaRegistryPort = s.intValue(SCHEMA_REGISTRY_PORT, DEFAULT_SCHEMA_REGISTRY_PORT, 0);
     this.sandboxPort = s.intValue(SANDBOX_PORT, DEFAULT_SANDBOX_PORT, 0);
+    this.knotBlockingBaseline = s.bool(KNOT_BLOCKING_BASELINE, DEFAULT_KNOT_BLOCKING_BASELINE);
   }
 
   /** @throws dev.cardswitch.CardSwitchException naming the setting and the fix */
@@ -190,6 +198,11 @@ public final class AppConfig {
   public int kafkaPort() { return kafkaPort; }
   public int schemaRegistryPort() { return schemaRegistryPort; }
   public int sandboxPort() { return sandboxPort; }
+  /**
+   * Whether calls to Knot block the stream thread ({@link BlockingKnotGateway}): the benchmark's
+   * naive baseline, never for production.
+   */
+  public boolean knotBlockingBaseline() { return knotBlockingBaseline; }
 
   /** Whether card-switch's own envelope keys are configured (else a development key is generated). */
   public boolean cardKeysConfigured() {
@@ -207,7 +220,8 @@ public final class AppConfig {
     lines.add("knot:            " + (knotConfigured
         ? settings.get(KnotClientConfig.KNOT_BASE_URL).orElseThrow() + " (client id "
             + settings.get(KnotClientConfig.KNOT_CLIENT_ID).orElse("?") + ", secret ****)"
-        : "embedded Knot sandbox on 127.0.0.1:" + sandboxPort));
+        : "embedded Knot sandbox on 127.0.0.1:" + sandboxPort)
+        + (knotBlockingBaseline ? " (" + KNOT_BLOCKING_BASELINE + ": every call blocks a stream thread, for benchmarks only)" : ""));
     lines.add("card keys:       " + (settings.get(JwkSetKeyRing.CARD_KEYS_FILE).map(f -> "JWK set file " + f)
         .or(() -> settings.get(JwkSetKeyRing.CARD_KEYS).map(k -> "JWK set from CARD_KEYS (****)"))
         .orElse("development key in " + dataDir.resolve("dev-card-keys.json") + " (set CARD_KEYS_FILE in production)")));
@@ -225,7 +239,7 @@ public final class AppConfig {
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-        ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT, KNOT_BLOCKING_BASELINE,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {

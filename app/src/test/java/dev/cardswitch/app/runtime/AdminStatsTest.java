@@ -1,0 +1,109 @@
+package dev.cardswitch.app.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.topology.SwitchCounters;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /stats} and {@code POST /stats/reset} of the admin server, over HTTP on 127.0.0.1. */
+class AdminStatsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant RESET_AT = Instant.parse("2026-11-25T10:15:30Z");
+  private static final long MIB = 1024 * 1024;
+
+  private final SwitchCounters counters = new SwitchCounters();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private AdminServer admin;
+  private String base;
+
+  @BeforeEach
+  void start() {
+    JwkSetKeyRing keyRing = JwkSetKeyRing.of(List.of(JwkSetKeyRing.generate("stats-test")), JwkSetKeyRing.Options.DEFAULT);
+    admin = AdminServer.start("127.0.0.1", 0, keyRing, () -> KafkaStreams.State.RUNNING, () -> false, counters,
+        new ProcessStats(counters, Clock.fixed(RESET_AT, ZoneOffset.UTC)));
+    base = "http://127.0.0.1:" + admin.port();
+  }
+
+  @AfterEach
+  void stop() {
+    admin.close();
+  }
+
+  @Test
+  void statsReportHeapCpuAndTheSwitchCounters() throws Exception {
+    counters.outcome("SWITCHED");
+    counters.outcome("SWITCHED");
+    counters.deadLetter("DEADLINE_EXCEEDED");
+    counters.inFlight(3);
+
+    HttpResponse<String> response = get("/stats");
+
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+    JsonNode stats = JSON.readTree(response.body());
+    assertTrue(stats.get("heap_used_bytes").asLong() > 0, response.body());
+    assertTrue(stats.get("heap_committed_bytes").asLong() >= stats.get("heap_used_bytes").asLong() / 2, response.body());
+    assertTrue(stats.get("heap_peak_bytes").asLong() > 0, response.body());
+    assertTrue(stats.get("process_cpu_ns").asLong() > 0, "this JVM has used CPU: " + response.body());
+    assertTrue(stats.get("heap_pools").size() > 0, response.body());
+    JsonNode switches = stats.get("switches");
+    assertEquals(2, switches.get("outcomes").get("SWITCHED").asLong());
+    assertEquals(1, switches.get("dead_letters").get("DEADLINE_EXCEEDED").asLong());
+    assertEquals(3, switches.get("in_flight").asLong());
+  }
+
+  @Test
+  void thePeakHoldsWhatWasAllocatedAndAResetStartsItAfresh() throws Exception {
+    long[] held = new long[(int) (128 * MIB / Long.BYTES)];
+    held[held.length - 1] = 1;
+    long peakWhileHeld = JSON.readTree(get("/stats").body()).get("heap_peak_bytes").asLong();
+    assertTrue(peakWhileHeld >= 128 * MIB, "a live 128 MiB array is in the peak: " + peakWhileHeld);
+    assertEquals(1, held[held.length - 1]);
+    held = null;
+    System.gc(); // the array must be gone before the reset for the new peak to be lower
+
+    HttpResponse<String> reset = post("/stats/reset");
+
+    assertEquals(200, reset.statusCode(), reset.body());
+    JsonNode after = JSON.readTree(reset.body());
+    assertEquals(RESET_AT.toString(), after.get("peaks_since").asText());
+    assertTrue(after.get("heap_peak_bytes").asLong() < peakWhileHeld - 64 * MIB,
+        "after the reset the peak is today's usage, without the freed array: " + reset.body());
+  }
+
+  @Test
+  void statsTakesGetAndResetTakesPost() throws Exception {
+    HttpResponse<String> postStats = post("/stats");
+    assertEquals(405, postStats.statusCode());
+    assertEquals("GET", postStats.headers().firstValue("Allow").orElse(""));
+    HttpResponse<String> getReset = get("/stats/reset");
+    assertEquals(405, getReset.statusCode());
+    assertEquals("POST", getReset.headers().firstValue("Allow").orElse(""));
+    assertEquals(404, get("/statsx").statusCode());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -2,6 +2,7 @@ package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.knot.KnotGateway;
 import dev.cardswitch.knot.client.KnotClient;
 import dev.cardswitch.knot.client.KnotClientConfig;
 import dev.cardswitch.registry.BasicCredentials;
@@ -75,7 +76,9 @@ public final class CardSwitchService implements AutoCloseable {
     KafkaStreams streams = null;
     AdminServer admin = null;
     try {
-      Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(knot, keyRing, clock, counters), serdes);
+      // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
+      KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
+      Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(gateway, keyRing, clock, counters), serdes);
       streams = new KafkaStreams(topology, streamsProperties(config, bootstrapServers, serdes, clock, replication));
       // A failed stream thread is replaced rather than taking the instance down: its tasks restart
       // from the last commit, and pending calls are re-driven.

@@ -70,9 +70,18 @@ public final class Topics {
   private static void awaitLeaders(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
     Instant deadline = Instant.now().plus(TIMEOUT);
     while (true) {
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-      boolean ready = described.values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      boolean ready;
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+        ready = described.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        // Just created: the metadata may not have reached the broker that answered yet.
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }

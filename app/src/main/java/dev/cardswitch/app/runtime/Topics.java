@@ -47,13 +47,7 @@ public final class Topics {
         }
       }
       if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
+        create(admin, missing);
       }
       awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
     } catch (ExecutionException e) {
@@ -63,6 +57,25 @@ public final class Topics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  private static void create(Admin admin, List<NewTopic> missing) throws ExecutionException, InterruptedException {
+    Instant deadline = Instant.now().plus(TIMEOUT);
+    while (true) {
+      try {
+        admin.createTopics(missing).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          return; // another instance created them meanwhile
+        }
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+            || Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        Thread.sleep(100); // a retriable error of a busy or just-started cluster: try again
+      }
     }
   }
 

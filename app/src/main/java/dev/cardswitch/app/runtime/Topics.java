@@ -39,16 +39,7 @@ public final class Topics {
         new NewTopic(topology.outcomeTopic(), Optional.of(partitions), rf),
         new NewTopic(topology.deadLetterTopic(), Optional.of(partitions), rf));
     try (Admin admin = Admin.create(props)) {
-      Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = new ArrayList<>();
-      for (NewTopic t : wanted) {
-        if (!existing.contains(t.name())) {
-          missing.add(t);
-        }
-      }
-      if (!missing.isEmpty()) {
-        create(admin, missing);
-      }
+      createMissing(admin, wanted);
       awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
     } catch (ExecutionException e) {
       throw new SettingException(AppConfig.KAFKA_BOOTSTRAP_SERVERS, "could not create card-switch's topics on "
@@ -60,21 +51,24 @@ public final class Topics {
     }
   }
 
-  private static void create(Admin admin, List<NewTopic> missing) throws ExecutionException, InterruptedException {
+  private static void createMissing(Admin admin, List<NewTopic> wanted) throws ExecutionException, InterruptedException {
     Instant deadline = Instant.now().plus(TIMEOUT);
     while (true) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
       try {
         admin.createTopics(missing).all().get();
         return;
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof TopicExistsException) {
-          return; // another instance created them meanwhile
-        }
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
-            || Instant.now().isAfter(deadline)) {
+        boolean again = e.getCause() instanceof TopicExistsException // another instance was quicker
+            || e.getCause() instanceof org.apache.kafka.common.errors.RetriableException; // a busy or new cluster
+        if (!again || Instant.now().isAfter(deadline)) {
           throw e;
         }
-        Thread.sleep(100); // a retriable error of a busy or just-started cluster: try again
+        Thread.sleep(100);
       }
     }
   }

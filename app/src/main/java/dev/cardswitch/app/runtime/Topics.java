@@ -3,7 +3,6 @@ package dev.cardswitch.app.runtime;
 import dev.cardswitch.topology.TopologyConfig;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -43,6 +43,7 @@ public final class CardSwitchService implements AutoCloseable {
   private final SwitchCounters counters;
   private final JwkSetKeyRing keyRing;
   private final SchemaRegistryClient registry;
+  private volatile boolean staticMember;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
       JwkSetKeyRing keyRing, SchemaRegistryClient registry) {
@@ -88,7 +89,9 @@ public final class CardSwitchService implements AutoCloseable {
       });
       streams.start();
       admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing, streams, knot, counters);
-      return new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+      service.staticMember = config.instanceId().isPresent();
+      return service;
     } catch (RuntimeException e) {
       if (admin != null) {
         admin.close();
@@ -160,7 +163,13 @@ public final class CardSwitchService implements AutoCloseable {
   @Override
   public void close() {
     admin.close();
-    streams.close(CLOSE_TIMEOUT);
+    // Without a static INSTANCE_ID the instance leaves the group on close, so a roll moves its
+    // partitions at once instead of after the session timeout (45 s, three of Knot's 15 s windows).
+    // A static member stays, so its restart takes its partitions back without a rebalance.
+    streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(staticMember
+            ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+            : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
     knot.close();
     LOG.info("card-switch stopped: {}", counters);
   }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {
-      DemoCommand.class, RunCommand.class, StackCommand.class, SandboxCommand.class, KnotCheckCommand.class,
+      DemoCommand.class, BenchCommand.class, RunCommand.class, StackCommand.class, SandboxCommand.class, KnotCheckCommand.class,
       VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",

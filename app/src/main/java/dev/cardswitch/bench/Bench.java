@@ -137,6 +137,10 @@ public final class Bench {
       RunFigures baseline = settings.baseline()
           ? run.measure("baseline", runTag + "-baseline", true, 0, firstTask + settings.warmup() + settings.events())
           : null;
+      if (stack.kafka().isEmpty()) {
+        err.println("bench: the runs' topics stay on " + stack.bootstrapServers() + " (names starting with bench-"
+            + runTag + "- and card-switch-bench-" + runTag + "-): delete them when done");
+      }
       BenchReport report = new BenchReport(settings, environment, main, baseline,
           Duration.between(started, clock.instant()));
       report.print(out);

@@ -168,7 +168,8 @@ public final class BenchReport {
         elapsed.toMillis() / 1000.0));
     lines.addAll(runLines(main));
     lines.add(String.format(Locale.ROOT, "  service CPU    %s", cpuLine(main)));
-    lines.add(String.format(Locale.ROOT, "  service memory heap peak %.0f MiB (heap max %.0f MiB), RSS peak %s",
+    lines.add(String.format(Locale.ROOT, "  service memory %sheap peak %.0f MiB (heap max %.0f MiB), RSS peak %s",
+        settings.instances() > 1 ? "(the largest instance) " : "",
         main.heapPeakMib(), main.heapMaxMib(), main.rssPeakMib() == null ? "unknown"
             : String.format(Locale.ROOT, "%.0f MiB (%s)", main.rssPeakMib(),
                 main.rssPeakSinceSpan() ? "over the measured span" : "since the process started")));
@@ -209,12 +210,13 @@ public final class BenchReport {
     return lines;
   }
 
-  private static String cpuLine(RunFigures run) {
+  private String cpuLine(RunFigures run) {
     if (run.cpu() == null || run.cpuMillisPerSwitch() == null) {
       return "unknown";
     }
-    return String.format(Locale.ROOT, "%.3f ms per switch (%.2f s over the measured span, %s)",
+    return String.format(Locale.ROOT, "%.3f ms per switch (%.2f s over the measured span%s, %s)",
         run.cpuMillisPerSwitch(), run.cpu().toMillis() / 1000.0,
+        settings.instances() > 1 ? " in " + settings.instances() + " processes" : "",
         run.cpuFromProc() ? "utime + stime in /proc/<pid>/stat" : "the JVM's process CPU time");
   }
 

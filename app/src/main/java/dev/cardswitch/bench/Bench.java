@@ -148,9 +148,10 @@ public final class Bench {
     }
   }
 
-  /** A fresh broker for every benchmark: its data and the services' states from an earlier one go. */
+  /** A fresh broker for every benchmark: its data, the services' states and logs from an earlier one go. */
   private static void wipe(AppConfig config, PrintStream err) {
-    for (Path dir : List.of(config.dataDir().resolve("kafka"), config.dataDir().resolve("state"))) {
+    for (Path dir : List.of(config.dataDir().resolve("kafka"), config.dataDir().resolve("state"),
+        config.dataDir().resolve("logs"))) {
       if (Files.exists(dir)) {
         err.println("bench: deleting the previous benchmark's " + dir);
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -35,10 +35,12 @@ public final class BenchReport {
   /** The settings and the detail, after the figures. */
   public static final List<String> SETTING_KEYS = List.of(
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
-      "warmup", "cards", "switched", "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified",
+      "warmup", "cards", "switched", "cpu_ms_per_event", "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified",
       "throughput_span_ms", "span_ms", "cpu_source", "heap_max_mb", "rss_since", "kafka", "knot", "elapsed_ms");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Below this many completions in the measured span, the throughput is flagged as imprecise. */
+  static final int FEW_COMPLETIONS = 50;
 
   private final BenchSettings settings;
   private final BenchEnvironment environment;
@@ -127,6 +129,7 @@ public final class BenchReport {
     json.put("warmup", settings.warmup());
     json.put("cards", settings.cards());
     json.put("switched", main.switched());
+    json.put("cpu_ms_per_event", round(main.cpu() == null ? null : main.cpu().toNanos() / 1e6 / main.events(), 3));
     json.put("deadline_misses_counted", main.deadlineMissesCounted());
     json.put("other_results", main.otherResults());
     json.put("knot_calls", main.knotCalls());
@@ -202,8 +205,9 @@ public final class BenchReport {
     SustainedThroughput t = run.throughput();
     lines.add(t.known()
         ? String.format(Locale.ROOT, "  throughput     %.1f switches/s sustained (%d completions between the %dth and"
-                + " %dth percentile of completion time, %.2f s apart)", t.perSecond(), t.counted(),
-            SustainedThroughput.LOW_PERCENTILE, SustainedThroughput.HIGH_PERCENTILE, t.spanMillis() / 1000.0)
+                + " %dth percentile of completion time, %.2f s apart%s)", t.perSecond(), t.counted(),
+            SustainedThroughput.LOW_PERCENTILE, SustainedThroughput.HIGH_PERCENTILE, t.spanMillis() / 1000.0,
+            t.counted() < FEW_COMPLETIONS ? "; too few to be precise" : "")
         : "  throughput     unknown (fewer than two distinct completion times)");
     lines.add("  receipt → /card answered   " + percentiles(run.card()) + " (completed_at − received_at)");
     lines.add("  receipt → outcome visible  " + percentiles(run.outcome()) + " (read_committed consumer)");

@@ -94,7 +94,11 @@ public record RunFigures(
     return results.missing() == 0 && results.duplicates() == 0 && otherResults() == 0;
   }
 
-  /** Service CPU milliseconds per {@code SWITCHED} outcome; null when unknown or nothing switched. */
+  /**
+   * Service CPU milliseconds per {@code SWITCHED} outcome; null when unknown or nothing switched.
+   * All the CPU of the span is counted, that of the events dead-lettered included: over capacity
+   * this is more than a switch costs.
+   */
   public Double cpuMillisPerSwitch() {
     if (cpu == null || switched() == 0) {
       return null;

@@ -74,6 +74,7 @@ class BenchReportTest {
     assertEquals(300, json.get("p99_card_ms").asLong());
     assertEquals(400, json.get("p99_outcome_ms").asLong());
     assertEquals(200.0, json.get("cpu_ms_per_switch").asDouble(), "2 s of CPU for 10 switches");
+    assertEquals(200.0, json.get("cpu_ms_per_event").asDouble(), "2 s of CPU for 10 events");
     assertEquals(300.0, json.get("heap_peak_mb").asDouble());
     assertEquals(400.0, json.get("rss_peak_mb").asDouble());
     assertEquals(200, json.get("latency_ms").asLong());
@@ -99,6 +100,8 @@ class BenchReportTest {
     assertEquals(10.0, json.get("baseline_switches_per_s").asDouble());
     assertEquals(100.0, json.get("ratio").asDouble());
     assertTrue(report.summary().contains("100.0× the baseline"), report.summary());
+    assertTrue(report.summary().contains("8 completions between the 10th and 90th percentile of completion time,"
+        + " 0.80 s apart; too few to be precise"), report.summary());
     assertFalse(report.summary().contains("WARNING"), report.summary());
   }
 

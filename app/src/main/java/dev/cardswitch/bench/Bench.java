@@ -270,6 +270,9 @@ public final class Bench {
         List<Snapshot> after, SandboxStats sandboxBefore, SandboxStats sandboxAfter, Duration span, boolean blocking,
         List<ServiceProcess> services) {
       Duration cpu = Duration.ZERO;
+      Duration jit = Duration.ZERO;
+      Duration gc = Duration.ZERO;
+      boolean threadsKnown = true;
       boolean fromProc = true;
       long heapPeak = 0;
       long heapMax = 0;
@@ -280,6 +283,10 @@ public final class Bench {
         Snapshot b = before.get(i);
         Snapshot a = after.get(i);
         cpu = cpu.plus(a.cpu().minus(b.cpu()));
+        threadsKnown &= !a.threads().isEmpty();
+        Map<ProcFs.ThreadKind, Duration> byKind = ProcFs.cpuByKind(b.threads(), a.threads());
+        jit = jit.plus(byKind.get(ProcFs.ThreadKind.JIT));
+        gc = gc.plus(byKind.get(ProcFs.ThreadKind.GC));
         fromProc &= b.cpuFromProc() && a.cpuFromProc();
         heapPeak = Math.max(heapPeak, a.stats().path("heap_peak_bytes").asLong());
         heapMax = Math.max(heapMax, a.stats().path("heap_max_bytes").asLong());
@@ -292,7 +299,7 @@ public final class Bench {
       boolean confirmed = blocking && services.stream().allMatch(ServiceProcess::blockingBaseline);
       return new RunFigures(label, results, SustainedThroughput.of(timings.completions()),
           LatencyDistribution.of(timings.card()), LatencyDistribution.of(timings.outcome()), cpu, fromProc,
-          heapPeak, heapMax, rss, rssSinceSpan && rss != null, deadlineCounted,
+          threadsKnown ? jit : null, threadsKnown ? gc : null, heapPeak, heapMax, rss, rssSinceSpan && rss != null, deadlineCounted,
           sandboxAfter == null ? null : sandboxAfter.switched() - sandboxBefore.switched(),
           sandboxAfter == null ? null : sandboxAfter.jweVerified() - sandboxBefore.jweVerified(),
           sandboxAfter == null ? null : sandboxAfter.jweNotVerified() - sandboxBefore.jweNotVerified(),
@@ -439,20 +446,23 @@ public final class Bench {
    *
    * @param rssReset at the start: whether the peak RSS was reset
    */
-  private record Snapshot(Duration cpu, boolean cpuFromProc, JsonNode stats, OptionalLong rssPeakKib,
-      boolean rssReset) {
+  private record Snapshot(Duration cpu, boolean cpuFromProc, Map<Long, ProcFs.ThreadCpu> threads, JsonNode stats,
+      OptionalLong rssPeakKib, boolean rssReset) {
 
-    /** Resets the peaks, then reads the CPU time last, right before the first measured event. */
+    /** Resets the peaks, then reads the CPU times last, right before the first measured event. */
     static Snapshot start(ServiceProcess service) {
       JsonNode stats = service.resetStats();
       boolean rssReset = ProcFs.resetPeakRss(service.pid());
-      return new Snapshot(service.cpuTime(), service.cpuFromProc(), stats, OptionalLong.empty(), rssReset);
+      Map<Long, ProcFs.ThreadCpu> threads = ProcFs.threads(service.pid());
+      return new Snapshot(service.cpuTime(), service.cpuFromProc(), threads, stats, OptionalLong.empty(), rssReset);
     }
 
-    /** Reads the CPU time first, right after the last measured result. */
+    /** Reads the CPU times first, right after the last measured result. */
     static Snapshot end(ServiceProcess service) {
       Duration cpu = service.cpuTime();
-      return new Snapshot(cpu, service.cpuFromProc(), service.stats(), ProcFs.peakRssKib(service.pid()), false);
+      Map<Long, ProcFs.ThreadCpu> threads = ProcFs.threads(service.pid());
+      return new Snapshot(cpu, service.cpuFromProc(), threads, service.stats(), ProcFs.peakRssKib(service.pid()),
+          false);
     }
   }
 

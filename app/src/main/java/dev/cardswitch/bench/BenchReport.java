@@ -35,7 +35,8 @@ public final class BenchReport {
   /** The settings and the detail, after the figures. */
   public static final List<String> SETTING_KEYS = List.of(
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
-      "warmup", "cards", "switched", "cpu_ms_per_event", "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified",
+      "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit", "jit_cpu_ms", "gc_cpu_ms",
+      "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified",
       "throughput_span_ms", "span_ms", "cpu_source", "heap_max_mb", "rss_since", "kafka", "knot", "elapsed_ms");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,6 +131,9 @@ public final class BenchReport {
     json.put("cards", settings.cards());
     json.put("switched", main.switched());
     json.put("cpu_ms_per_event", round(main.cpu() == null ? null : main.cpu().toNanos() / 1e6 / main.events(), 3));
+    json.put("cpu_ms_per_switch_without_jit", round(main.cpuMillisPerSwitchWithoutJit(), 3));
+    json.put("jit_cpu_ms", main.jitCpu() == null ? null : (Long) main.jitCpu().toMillis());
+    json.put("gc_cpu_ms", main.gcCpu() == null ? null : (Long) main.gcCpu().toMillis());
     json.put("deadline_misses_counted", main.deadlineMissesCounted());
     json.put("other_results", main.otherResults());
     json.put("knot_calls", main.knotCalls());
@@ -218,10 +222,16 @@ public final class BenchReport {
     if (run.cpu() == null || run.cpuMillisPerSwitch() == null) {
       return "unknown";
     }
-    return String.format(Locale.ROOT, "%.3f ms per switch (%.2f s over the measured span%s, %s)",
+    String line = String.format(Locale.ROOT, "%.3f ms per switch (%.2f s over the measured span%s, %s)",
         run.cpuMillisPerSwitch(), run.cpu().toMillis() / 1000.0,
         settings.instances() > 1 ? " in " + settings.instances() + " processes" : "",
         run.cpuFromProc() ? "utime + stime in /proc/<pid>/stat" : "the JVM's process CPU time");
+    if (run.jitCpu() == null) {
+      return line;
+    }
+    return line + String.format(Locale.ROOT, "%n                 of which JIT compiler threads %.2f s and GC threads %.2f s:"
+        + " %.3f ms per switch without the JIT", run.jitCpu().toMillis() / 1000.0, run.gcCpu().toMillis() / 1000.0,
+        run.cpuMillisPerSwitchWithoutJit());
   }
 
   private static String percentiles(LatencyDistribution d) {

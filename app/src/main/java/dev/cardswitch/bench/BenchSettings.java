@@ -26,8 +26,12 @@ public final class BenchSettings {
    */
   public static final double DEFAULT_VERIFY_SHARE = 0.01;
   public static final int DEFAULT_INSTANCES = 1;
-  /** Events played, and waited for, before the measured span: JIT, connections, first commits. */
-  public static final int DEFAULT_WARMUP = 500;
+  /**
+   * Events played, and waited for, before the measured span: connections, first commits and above
+   * all the JIT, whose compiler threads can take more CPU than the switches for the first few
+   * thousand events (the report shows their share).
+   */
+  public static final int DEFAULT_WARMUP = 2000;
   /** Distinct cards the events reuse (sealing one costs about a millisecond). */
   public static final int DEFAULT_CARDS = 300;
   /** Beyond the last event's window, how long to wait for results before calling them missing. */

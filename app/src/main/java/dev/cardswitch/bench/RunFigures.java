@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param cpu CPU time of all service processes over the measured span; null when unknown
  * @param cpuFromProc whether {@code cpu} comes from {@code /proc/<pid>/stat} (else from the JVM's
  *     own count, {@code /stats})
+ * @param jitCpu of {@code cpu}, what the JIT compiler threads spent (a warm-up too short for the JIT
+ *     shows here); null when unknown
+ * @param gcCpu of {@code cpu}, what the garbage collector's threads spent; null when unknown
  * @param heapPeakBytes the largest, over the instances, of the heap peak since the span's start
  *     (sum of the heap pools' peaks: an upper bound, see {@code ProcessStats})
  * @param heapMaxBytes the largest heap an instance may grow to ({@code -Xmx} or the JVM's default)
@@ -44,6 +47,8 @@ public record RunFigures(
     LatencyDistribution outcome,
     Duration cpu,
     boolean cpuFromProc,
+    Duration jitCpu,
+    Duration gcCpu,
     long heapPeakBytes,
     long heapMaxBytes,
     Long rssPeakKib,
@@ -104,6 +109,14 @@ public record RunFigures(
       return null;
     }
     return cpu.toNanos() / 1e6 / switched();
+  }
+
+  /** {@link #cpuMillisPerSwitch()} without the JIT compiler's share; null when unknown. */
+  public Double cpuMillisPerSwitchWithoutJit() {
+    if (cpu == null || jitCpu == null || switched() == 0) {
+      return null;
+    }
+    return cpu.minus(jitCpu).toNanos() / 1e6 / switched();
   }
 
   public double heapPeakMib() {

@@ -38,7 +38,8 @@ class BenchReportTest {
     long[] card = LongStream.rangeClosed(1, 10).map(i -> 200 + i * 10).toArray();
     long[] outcome = LongStream.rangeClosed(1, 10).map(i -> 300 + i * 10).toArray();
     return new RunFigures(label, results, SustainedThroughput.of(completions), LatencyDistribution.of(card),
-        LatencyDistribution.of(outcome), Duration.ofSeconds(2), true, 300L * 1024 * 1024, 6144L * 1024 * 1024,
+        LatencyDistribution.of(outcome), Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
+        300L * 1024 * 1024, 6144L * 1024 * 1024,
         400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), confirmed);
   }
 
@@ -75,6 +76,9 @@ class BenchReportTest {
     assertEquals(400, json.get("p99_outcome_ms").asLong());
     assertEquals(200.0, json.get("cpu_ms_per_switch").asDouble(), "2 s of CPU for 10 switches");
     assertEquals(200.0, json.get("cpu_ms_per_event").asDouble(), "2 s of CPU for 10 events");
+    assertEquals(150.0, json.get("cpu_ms_per_switch_without_jit").asDouble(), "0.5 s of it compiling");
+    assertEquals(500, json.get("jit_cpu_ms").asLong());
+    assertEquals(100, json.get("gc_cpu_ms").asLong());
     assertEquals(300.0, json.get("heap_peak_mb").asDouble());
     assertEquals(400.0, json.get("rss_peak_mb").asDouble());
     assertEquals(200, json.get("latency_ms").asLong());
@@ -156,13 +160,14 @@ class BenchReportTest {
     BenchEnvironment realKnot =
         new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com");
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
-        LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, 0, 0, null, false, 0, null, null,
+        LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
         null, Duration.ofSeconds(1), false);
     BenchReport report = new BenchReport(SETTINGS, realKnot, unknown, null, Duration.ofSeconds(5));
 
     JsonNode json = JSON.readTree(report.jsonLine());
 
-    for (String key : List.of("switches_per_s", "p50_card_ms", "p99_outcome_ms", "cpu_ms_per_switch", "rss_peak_mb",
+    for (String key : List.of("switches_per_s", "p50_card_ms", "p99_outcome_ms", "cpu_ms_per_switch", "jit_cpu_ms",
+        "cpu_ms_per_switch_without_jit", "rss_peak_mb",
         "latency_ms", "jitter", "verify_share", "knot_calls", "cpu_source", "rss_since")) {
       assertTrue(json.get(key).isNull(), key + " in " + json);
     }

@@ -60,6 +60,9 @@ class BenchRunTest {
     assertTrue(json.get("switches_per_s").asDouble() > 0, json.toString());
     assertTrue(json.get("cpu_ms_per_switch").asDouble() > 0, json.toString());
     assertEquals("proc", json.get("cpu_source").asText());
+    assertTrue(json.get("jit_cpu_ms").isIntegralNumber() && json.get("jit_cpu_ms").asLong() >= 0, json.toString());
+    assertTrue(json.get("cpu_ms_per_switch_without_jit").asDouble() <= json.get("cpu_ms_per_switch").asDouble(),
+        json.toString());
     assertTrue(json.get("heap_peak_mb").asDouble() > 0, json.toString());
     assertTrue(json.get("heap_max_mb").asDouble() <= 512, "the service ran with -Xmx512m: " + json);
     assertTrue(json.get("rss_peak_mb").asDouble() > json.get("heap_peak_mb").asDouble() / 4, json.toString());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +56,49 @@ class ProcFsTest {
   }
 
   @Test
+  void threadsAreToldApartByName() {
+    assertEquals(ProcFs.ThreadKind.JIT, ProcFs.ThreadKind.of("C2 CompilerThre"));
+    assertEquals(ProcFs.ThreadKind.JIT, ProcFs.ThreadKind.of("C1 CompilerThre"));
+    assertEquals(ProcFs.ThreadKind.GC, ProcFs.ThreadKind.of("GC Thread#1"));
+    assertEquals(ProcFs.ThreadKind.GC, ProcFs.ThreadKind.of("G1 Conc#0"));
+    assertEquals(ProcFs.ThreadKind.GC, ProcFs.ThreadKind.of("VM Thread"));
+    assertEquals(ProcFs.ThreadKind.OTHER, ProcFs.ThreadKind.of("card-switch-ben"));
+    assertEquals("my (odd) name", ProcFs.name(JVM_STAT.replace("(java)", "(my (odd) name)")));
+  }
+
+  @Test
+  void cpuByKindCountsEachLiveThreadFromItsEarlierTime() {
+    Map<Long, ProcFs.ThreadCpu> before = Map.of(
+        10L, new ProcFs.ThreadCpu("C2 CompilerThre", Duration.ofMillis(700)),
+        11L, new ProcFs.ThreadCpu("GC Thread#0", Duration.ofMillis(50)),
+        12L, new ProcFs.ThreadCpu("StreamThread-1", Duration.ofMillis(100)),
+        13L, new ProcFs.ThreadCpu("C1 CompilerThre", Duration.ofMillis(300)));
+    Map<Long, ProcFs.ThreadCpu> after = Map.of(
+        10L, new ProcFs.ThreadCpu("C2 CompilerThre", Duration.ofMillis(1000)),
+        11L, new ProcFs.ThreadCpu("GC Thread#0", Duration.ofMillis(80)),
+        12L, new ProcFs.ThreadCpu("StreamThread-1", Duration.ofMillis(600)),
+        14L, new ProcFs.ThreadCpu("C2 CompilerThre", Duration.ofMillis(40)));
+
+    Map<ProcFs.ThreadKind, Duration> byKind = ProcFs.cpuByKind(before, after);
+
+    assertEquals(Duration.ofMillis(340), byKind.get(ProcFs.ThreadKind.JIT), "300 more, and 40 by a new compiler thread");
+    assertEquals(Duration.ofMillis(30), byKind.get(ProcFs.ThreadKind.GC));
+    assertEquals(Duration.ofMillis(500), byKind.get(ProcFs.ThreadKind.OTHER));
+  }
+
+  @Test
+  void listsTheThreadsOfThisProcessOnLinux() {
+    assumeTrue(Files.isReadable(Path.of("/proc/self/task")), "Linux /proc only");
+    Map<Long, ProcFs.ThreadCpu> threads = ProcFs.threads(ProcessHandle.current().pid());
+    assertTrue(threads.values().stream().anyMatch(t -> ProcFs.ThreadKind.of(t.name()) == ProcFs.ThreadKind.JIT),
+        "a HotSpot JVM has compiler threads: " + threads.values());
+    assertTrue(threads.containsKey(ProcessHandle.current().pid()), "the main thread's id is the process id");
+  }
+
+  @Test
   void aProcessThatDoesNotExistIsUnknown() {
     assertTrue(ProcFs.cpuTime(Long.MAX_VALUE).isEmpty());
     assertTrue(ProcFs.peakRssKib(Long.MAX_VALUE).isEmpty());
+    assertTrue(ProcFs.threads(Long.MAX_VALUE).isEmpty());
   }
 }

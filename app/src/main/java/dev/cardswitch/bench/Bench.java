@@ -24,6 +24,8 @@ import dev.cardswitch.sandbox.KnotSandbox;
 import dev.cardswitch.sandbox.SandboxFaults;
 import dev.cardswitch.sandbox.SandboxStats;
 import dev.cardswitch.schemas.CardReference;
+import dev.cardswitch.schemas.DeadLetter;
+import dev.cardswitch.schemas.DeadLetterReason;
 import dev.cardswitch.schemas.SwitchStatus;
 import dev.cardswitch.topology.TopologyConfig;
 import dev.cardswitch.topology.TopologySerdes;
@@ -303,7 +305,7 @@ public final class Bench {
           sandboxAfter == null ? null : sandboxAfter.switched() - sandboxBefore.switched(),
           sandboxAfter == null ? null : sandboxAfter.jweVerified() - sandboxBefore.jweVerified(),
           sandboxAfter == null ? null : sandboxAfter.jweNotVerified() - sandboxBefore.jweNotVerified(),
-          span, confirmed);
+          span, confirmed, timings.otherSamples());
     }
 
     private static long deadlineMisses(JsonNode stats) {
@@ -340,6 +342,11 @@ public final class Bench {
               @Override
               public void timed(long taskId, TaskResult result, ResultTimes times) {
                 timings.add(result, times);
+              }
+
+              @Override
+              public void deadLettered(long taskId, DeadLetter deadLetter) {
+                timings.sample(taskId, deadLetter);
               }
             }));
         try {
@@ -471,6 +478,9 @@ public final class Bench {
    * adds; read once the collection is over).
    */
   private static final class Timings {
+    private static final int SAMPLES_PER_REASON = 2;
+    private final Map<DeadLetterReason, Integer> samplesPerReason = new java.util.EnumMap<>(DeadLetterReason.class);
+    private final List<String> otherSamples = new ArrayList<>();
     private long[] completions;
     private long[] card;
     private long[] outcome;
@@ -496,6 +506,23 @@ public final class Bench {
       card[size] = times.completedAt().toEpochMilli() - received;
       outcome[size] = times.readAt().toEpochMilli() - received;
       size++;
+    }
+
+    /** Keeps a few dead letters of each reason but the deadline: they explain a failed run. */
+    void sample(long taskId, DeadLetter deadLetter) {
+      DeadLetterReason reason = deadLetter.getReason();
+      if (reason == DeadLetterReason.DEADLINE_EXCEEDED
+          || samplesPerReason.merge(reason, 1, Integer::sum) > SAMPLES_PER_REASON) {
+        return;
+      }
+      otherSamples.add("task " + taskId + ": " + reason
+          + (deadLetter.getHttpStatus() == null ? "" : ", HTTP " + deadLetter.getHttpStatus())
+          + (deadLetter.getKnotErrorCode() == null ? "" : " " + deadLetter.getKnotErrorCode())
+          + ", " + deadLetter.getAttempts() + " attempt(s): " + deadLetter.getDetail());
+    }
+
+    List<String> otherSamples() {
+      return otherSamples;
     }
 
     long[] completions() {

@@ -258,7 +258,13 @@ public final class BenchReport {
             otherSample(run)));
       }
     }
-    return "FAILED: " + String.join("; ", problems);
+    StringBuilder failed = new StringBuilder("FAILED: " + String.join("; ", problems));
+    for (RunFigures run : baseline == null ? List.of(main) : List.of(main, baseline)) {
+      for (String sample : run.otherSamples()) {
+        failed.append(System.lineSeparator()).append("  ").append(run.label()).append(", ").append(sample);
+      }
+    }
+    return failed.toString();
   }
 
   private static String otherSample(RunFigures run) {

@@ -3,6 +3,7 @@ package dev.cardswitch.bench;
 import dev.cardswitch.demo.CollectedResults;
 import dev.cardswitch.schemas.DeadLetterReason;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,6 +39,8 @@ import java.util.Objects;
  * @param jweNotVerified JWEs it only checked for shape; null against a real Knot
  * @param span wall time of the measured span: from the first event produced to the last result read
  * @param blockingConfirmed for the baseline, whether every service said it blocks on Knot
+ * @param otherSamples a few of the {@link #otherResults()}, each with its reason, Knot's answer
+ *     and the dead letter's detail (never card data)
  */
 public record RunFigures(
     String label,
@@ -58,7 +61,8 @@ public record RunFigures(
     Long jweVerified,
     Long jweNotVerified,
     Duration span,
-    boolean blockingConfirmed) {
+    boolean blockingConfirmed,
+    List<String> otherSamples) {
 
   private static final double MIB = 1024 * 1024;
 
@@ -69,6 +73,7 @@ public record RunFigures(
     Objects.requireNonNull(card, "card");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(span, "span");
+    otherSamples = List.copyOf(otherSamples);
   }
 
   public int events() {

@@ -79,6 +79,12 @@ public final class ResultCollector implements AutoCloseable {
      * right after {@link #accounted}.
      */
     default void timed(long taskId, TaskResult result, ResultTimes times) {}
+
+    /**
+     * The first result of a planned task was this dead letter (its reason, detail and Knot's error,
+     * which never hold card data): for reports that explain failures. Called after {@link #timed}.
+     */
+    default void deadLettered(long taskId, DeadLetter deadLetter) {}
   }
 
   private final String bootstrapServers;
@@ -292,6 +298,7 @@ public final class ResultCollector implements AutoCloseable {
     TaskResult result;
     Long latency = null;
     ResultTimes times;
+    DeadLetter deadLettered = null;
     try {
       if (record.topic().equals(topology.outcomeTopic())) {
         SwitchOutcome outcome =
@@ -312,6 +319,7 @@ public final class ResultCollector implements AutoCloseable {
       } else {
         DeadLetter deadLetter =
             serdes.deadLetter().deserializer().deserialize(record.topic(), record.value());
+        deadLettered = deadLetter;
         taskId = deadLetter.getTaskId();
         result = TaskResult.of(deadLetter.getReason());
         if (deadLetter.getHttpStatus() != null && deadLetter.getReceivedAt() != null) {
@@ -339,6 +347,9 @@ public final class ResultCollector implements AutoCloseable {
     if (tally.add(taskId, result, latency)) {
       listener.accounted(taskId, result);
       listener.timed(taskId, result, times);
+      if (deadLettered != null) {
+        listener.deadLettered(taskId, deadLettered);
+      }
     }
   }
 

@@ -40,7 +40,8 @@ class BenchReportTest {
     return new RunFigures(label, results, SustainedThroughput.of(completions), LatencyDistribution.of(card),
         LatencyDistribution.of(outcome), Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
         300L * 1024 * 1024, 6144L * 1024 * 1024,
-        400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), confirmed);
+        400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), confirmed,
+        List.of("task 9: KNOT_REJECTED, HTTP 400 INVALID_FIELD, 1 attempt(s): Knot rejected the card for good"));
   }
 
   private static CollectedResults allSwitched() {
@@ -153,6 +154,8 @@ class BenchReportTest {
     assertEquals(1, report.exitCode());
     assertTrue(report.summary().contains("FAILED: card-switch: 1 missing, 1 duplicates, 1 other results"
         + " (task 9: expected SWITCHED, got dead letter KNOT_REJECTED)"), report.summary());
+    assertTrue(report.summary().contains("  card-switch, task 9: KNOT_REJECTED, HTTP 400 INVALID_FIELD, 1 attempt(s):"
+        + " Knot rejected the card for good"), "the dead letters explain the failure: " + report.summary());
   }
 
   @Test
@@ -161,7 +164,7 @@ class BenchReportTest {
         new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com");
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
         LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
-        null, Duration.ofSeconds(1), false);
+        null, Duration.ofSeconds(1), false, List.of());
     BenchReport report = new BenchReport(SETTINGS, realKnot, unknown, null, Duration.ofSeconds(5));
 
     JsonNode json = JSON.readTree(report.jsonLine());

@@ -21,11 +21,13 @@ import picocli.CommandLine.Option;
  * the configured real ones) beside them; with {@code --baseline}, the naive blocking design too.
  * Exit status 0 only if every measured event ended exactly once.
  */
-@Command(name = "bench", description = {
-    "Measure card-switch under Knot's latency: the service runs as separate processes against the",
-    "embedded broker, registry and Knot sandbox (or the configured real parts); N valid switches",
-    "are offered at a rate, then a summary and one JSON line: throughput, latencies, CPU per switch,",
-    "heap and RSS, deadline misses. --baseline adds the naive blocking design and the ratio."})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+    "Measure card-switch's throughput, latencies, CPU and memory.",
+    "The service runs as separate processes against the embedded broker,",
+    "registry and Knot sandbox (or the configured real parts); N valid switches",
+    "are offered at a rate; a summary and one JSON line follow: throughput,",
+    "latencies, CPU per switch, heap, RSS, deadline misses. --baseline adds the",
+    "naive blocking design and the ratio."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--events", description = "Measured events (default: ${DEFAULT-VALUE}).")

@@ -292,6 +292,25 @@ public final class DemoPlan {
       return new DemoPlan(seed, seal(cards, encrypter), planned);
     }
 
+    /**
+     * Seals {@code cards} valid cards to the service's key and returns their references, without
+     * any event: for a load generator that reuses a few cards across many tasks (the benchmark).
+     * Card ids carry the run tag ({@code card-<runTag>-000001}); the seed fixes the documents and
+     * the user ids; the progress hears of each card sealed. The builder's event settings are not
+     * used.
+     */
+    public List<CardReference> sealValidCards(int cards) {
+      if (cards < 1) {
+        throw new IllegalArgumentException("cards must be at least 1, was " + cards);
+      }
+      Random random = new Random(seed);
+      List<CardPlan> plans = new ArrayList<>(cards);
+      for (int i = 0; i < cards; i++) {
+        newCard(plans, random, null, true);
+      }
+      return seal(plans, new EnvelopeEncrypter(servicePublicKey));
+    }
+
     /** The expected results in exact shares, shuffled. */
     private List<ExpectedResult> mix(Random random) {
       int skipped = share(SKIPPED_PERCENT);

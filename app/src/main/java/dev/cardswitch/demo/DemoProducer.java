@@ -107,6 +107,25 @@ public final class DemoProducer implements AutoCloseable {
    */
   public Produced produce(DemoPlan plan, double eventsPerSecond, Listener listener) {
     Objects.requireNonNull(plan, "plan");
+    return produce(plan.references(), plan.events(), eventsPerSecond, listener);
+  }
+
+  /**
+   * Produces {@code references}, then {@code events}, and returns once every record is
+   * acknowledged: the same as {@link #produce(DemoPlan, double, Listener)} for a load made
+   * elsewhere (the benchmark's). Either list may be empty; with no events, the receipt stamps of
+   * the result are null.
+   *
+   * @throws DemoException {@link DemoException#PRODUCE_FAILED} when a topic is missing or a record
+   *     is refused
+   */
+  public Produced produce(
+      List<CardReference> references,
+      List<PlannedEvent> events,
+      double eventsPerSecond,
+      Listener listener) {
+    Objects.requireNonNull(references, "references");
+    Objects.requireNonNull(events, "events");
     Objects.requireNonNull(listener, "listener");
     if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
       throw new IllegalArgumentException(
@@ -118,7 +137,7 @@ public final class DemoProducer implements AutoCloseable {
     AtomicInteger failed = new AtomicInteger();
 
     String referenceTopic = topics.cardReferenceTopic();
-    for (CardReference reference : plan.references()) {
+    for (CardReference reference : references) {
       throwIfFailed(failure, failed, "card reference", referenceTopic);
       byte[] value = serdes.cardReference().serializer().serialize(referenceTopic, reference);
       send(
@@ -131,7 +150,6 @@ public final class DemoProducer implements AutoCloseable {
     throwIfFailed(failure, failed, "card reference", referenceTopic);
 
     String webhookTopic = topics.webhookTopic();
-    List<PlannedEvent> events = plan.events();
     double nanosPerEvent = eventsPerSecond > 0 ? 1e9 / eventsPerSecond : 0;
     long start = System.nanoTime();
     Instant first = null;
@@ -157,7 +175,7 @@ public final class DemoProducer implements AutoCloseable {
     }
     flush(webhookTopic);
     throwIfFailed(failure, failed, "event", webhookTopic);
-    return new Produced(plan.references().size(), events.size(), first, last);
+    return new Produced(references.size(), events.size(), first, last);
   }
 
   private void send(

@@ -73,6 +73,18 @@ public final class ResultCollector implements AutoCloseable {
 
     /** A poll returned (with or without records): a chance to redraw. */
     default void polled() {}
+
+    /**
+     * The first result of a planned task was read, with its times: for latency figures. Called
+     * right after {@link #accounted}.
+     */
+    default void timed(long taskId, TaskResult result, ResultTimes times) {}
+
+    /**
+     * The first result of a planned task was this dead letter (its reason, detail and Knot's error,
+     * which never hold card data): for reports that explain failures. Called after {@link #timed}.
+     */
+    default void deadLettered(long taskId, DeadLetter deadLetter) {}
   }
 
   private final String bootstrapServers;
@@ -272,17 +284,21 @@ public final class ResultCollector implements AutoCloseable {
   }
 
   private void pollOnce(Duration timeout, ResultTally tally, Listener listener) {
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-      account(record, tally, listener);
+    var records = consumer.poll(timeout);
+    Instant readAt = clock.instant();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      account(record, tally, listener, readAt);
     }
     listener.polled();
   }
 
   private void account(
-      ConsumerRecord<String, byte[]> record, ResultTally tally, Listener listener) {
+      ConsumerRecord<String, byte[]> record, ResultTally tally, Listener listener, Instant readAt) {
     Long taskId;
     TaskResult result;
     Long latency = null;
+    ResultTimes times;
+    DeadLetter deadLettered = null;
     try {
       if (record.topic().equals(topology.outcomeTopic())) {
         SwitchOutcome outcome =
@@ -293,9 +309,17 @@ public final class ResultCollector implements AutoCloseable {
           latency =
               outcome.getCompletedAt().toEpochMilli() - outcome.getReceivedAt().toEpochMilli();
         }
+        times =
+            new ResultTimes(
+                outcome.getReceivedAt(),
+                outcome.getLastAttemptAt(),
+                outcome.getCompletedAt(),
+                outcome.getHttpStatus(),
+                readAt);
       } else {
         DeadLetter deadLetter =
             serdes.deadLetter().deserializer().deserialize(record.topic(), record.value());
+        deadLettered = deadLetter;
         taskId = deadLetter.getTaskId();
         result = TaskResult.of(deadLetter.getReason());
         if (deadLetter.getHttpStatus() != null && deadLetter.getReceivedAt() != null) {
@@ -303,6 +327,13 @@ public final class ResultCollector implements AutoCloseable {
               deadLetter.getCompletedAt().toEpochMilli()
                   - deadLetter.getReceivedAt().toEpochMilli();
         }
+        times =
+            new ResultTimes(
+                deadLetter.getReceivedAt(),
+                deadLetter.getLastAttemptAt(),
+                deadLetter.getCompletedAt(),
+                deadLetter.getHttpStatus(),
+                readAt);
       }
     } catch (RuntimeException e) {
       // Not ours to judge: a record another writer put there. It cannot belong to a planned task.
@@ -315,6 +346,10 @@ public final class ResultCollector implements AutoCloseable {
     }
     if (tally.add(taskId, result, latency)) {
       listener.accounted(taskId, result);
+      listener.timed(taskId, result, times);
+      if (deadLettered != null) {
+        listener.deadLettered(taskId, deadLettered);
+      }
     }
   }
 

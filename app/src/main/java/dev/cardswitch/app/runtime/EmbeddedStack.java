@@ -9,6 +9,7 @@ import dev.cardswitch.sandbox.KnotSandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The embedded parts a configuration leaves to card-switch: the KRaft broker (data kept in the data
@@ -35,6 +36,14 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** Starts the parts {@code config} does not configure. */
   public static EmbeddedStack start(AppConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /**
+   * The same, the embedded Knot sandbox (if one is started) built with {@code sandboxOptions}
+   * applied to its builder, e.g. the share of JWEs it verifies for a benchmark.
+   */
+  public static EmbeddedStack start(AppConfig config, UnaryOperator<KnotSandbox.Builder> sandboxOptions) {
     EmbeddedKafka kafka = null;
     DevSchemaRegistry registry = null;
     KnotSandbox sandbox = null;
@@ -64,7 +73,7 @@ public final class EmbeddedStack implements AutoCloseable {
         if (id.isPresent() && secret.isPresent()) {
           b.credentials(new KnotCredentials(id.get(), secret.get()));
         }
-        sandbox = b.start();
+        sandbox = sandboxOptions.apply(b).start();
       }
       return new EmbeddedStack(kafka, registry, sandbox, bootstrap, url);
     } catch (RuntimeException e) {

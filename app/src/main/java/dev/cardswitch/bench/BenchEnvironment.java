@@ -1,0 +1,26 @@
+package dev.cardswitch.bench;
+
+import java.util.Objects;
+
+/**
+ * What the services of a benchmark ran on, for the report: the topology's shape (partitions of the
+ * topics, stream threads per instance, processing guarantee, calls in flight per instance) and
+ * which parts were embedded. Immutable; thread-safe.
+ *
+ * @param kafka {@code embedded}, or the configured bootstrap servers
+ * @param knot {@code sandbox}, or the configured Knot base URL
+ */
+public record BenchEnvironment(
+    int partitions, int threads, String processingGuarantee, int maxInFlight, String kafka, String knot) {
+
+  public BenchEnvironment {
+    Objects.requireNonNull(processingGuarantee, "processingGuarantee");
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(knot, "knot");
+  }
+
+  /** Whether Knot is the embedded sandbox (whose latency the benchmark sets). */
+  public boolean sandbox() {
+    return "sandbox".equals(knot);
+  }
+}

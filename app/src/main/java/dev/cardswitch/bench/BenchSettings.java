@@ -1,0 +1,176 @@
+package dev.cardswitch.bench;
+
+import dev.cardswitch.sandbox.Latency;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a benchmark runs: the load (events measured, warm-up events before them, the rate they are
+ * offered at, how many distinct cards they reuse), the embedded Knot sandbox's behaviour (latency
+ * L ± jitter, uniform; the share of JWEs it really decrypts), how many service instances run, the
+ * JVM options of their processes, and whether the naive baseline runs too. Immutable, validated
+ * when built, each error naming the flag; thread-safe.
+ */
+public final class BenchSettings {
+
+  public static final int DEFAULT_EVENTS = 5000;
+  /** 0: offer every event as fast as the broker takes them. */
+  public static final double DEFAULT_RATE = 0;
+  public static final Duration DEFAULT_LATENCY = Duration.ofMillis(200);
+  /** Knot's latency is drawn uniformly from L · (1 − jitter) to L · (1 + jitter). */
+  public static final double DEFAULT_JITTER = 0.2;
+  /**
+   * RSA decryption costs the sandbox about a millisecond: decrypting every JWE would make the
+   * sandbox, which shares the machine, the bottleneck. The others are checked for shape only.
+   */
+  public static final double DEFAULT_VERIFY_SHARE = 0.01;
+  public static final int DEFAULT_INSTANCES = 1;
+  /**
+   * Events played, and waited for, before the measured span: connections, first commits and above
+   * all the JIT, whose compiler threads can take more CPU than the switches for the first few
+   * thousand events (the report shows their share).
+   */
+  public static final int DEFAULT_WARMUP = 2000;
+  /** Distinct cards the events reuse (sealing one costs about a millisecond). */
+  public static final int DEFAULT_CARDS = 300;
+  /** Beyond the last event's window, how long to wait for results before calling them missing. */
+  public static final Duration DEFAULT_MARGIN = Duration.ofSeconds(30);
+  public static final long DEFAULT_SEED = 42;
+
+  private final int events;
+  private final double rate;
+  private final Duration latency;
+  private final double jitter;
+  private final double verifyShare;
+  private final int instances;
+  private final boolean baseline;
+  private final int warmup;
+  private final int cards;
+  private final List<String> javaOptions;
+  private final Duration margin;
+  private final long seed;
+
+  private BenchSettings(Builder b) {
+    if (b.events < 1) {
+      throw new IllegalArgumentException("--events must be at least 1, was " + b.events);
+    }
+    if (!(b.rate >= 0) || Double.isInfinite(b.rate)) {
+      throw new IllegalArgumentException("--rate must be events per second, or 0 for as fast as possible, was " + b.rate);
+    }
+    Objects.requireNonNull(b.latency, "latency");
+    if (b.latency.isNegative() || b.latency.compareTo(Latency.MAX) > 0) {
+      throw new IllegalArgumentException("--latency-ms must be from 0 to " + Latency.MAX.toMillis() + ", was "
+          + b.latency.toMillis());
+    }
+    if (!(b.jitter >= 0 && b.jitter <= 1)) {
+      throw new IllegalArgumentException("--jitter must be from 0 to 1 (a share of the latency), was " + b.jitter);
+    }
+    if (!(b.verifyShare >= 0 && b.verifyShare <= 1)) {
+      throw new IllegalArgumentException("--verify-share must be from 0 to 1, was " + b.verifyShare);
+    }
+    if (b.instances < 1) {
+      throw new IllegalArgumentException("--instances must be at least 1, was " + b.instances);
+    }
+    if (b.warmup < 0) {
+      throw new IllegalArgumentException("--warmup must be 0 or more events, was " + b.warmup);
+    }
+    if (b.cards < 1) {
+      throw new IllegalArgumentException("--cards must be at least 1, was " + b.cards);
+    }
+    Objects.requireNonNull(b.margin, "margin");
+    if (b.margin.isNegative()) {
+      throw new IllegalArgumentException("margin must not be negative, was " + b.margin);
+    }
+    this.events = b.events;
+    this.rate = b.rate;
+    this.latency = b.latency;
+    this.jitter = b.jitter;
+    this.verifyShare = b.verifyShare;
+    this.instances = b.instances;
+    this.baseline = b.baseline;
+    this.warmup = b.warmup;
+    this.cards = b.cards;
+    this.javaOptions = List.copyOf(b.javaOptions);
+    this.margin = b.margin;
+    this.seed = b.seed;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Measured events. */
+  public int events() { return events; }
+  /** Events per second offered; 0 = as fast as possible. */
+  public double rate() { return rate; }
+  /** Knot's mean latency L. */
+  public Duration latency() { return latency; }
+  public double jitter() { return jitter; }
+  /** Share of JWEs the sandbox decrypts and validates. */
+  public double verifyShare() { return verifyShare; }
+  public int instances() { return instances; }
+  public boolean baseline() { return baseline; }
+  public int warmup() { return warmup; }
+  /** Distinct cards; never more than the events that use them. */
+  public int cards() { return Math.min(cards, events + warmup); }
+  /** Options of each service JVM, e.g. {@code -Xmx512m}. */
+  public List<String> javaOptions() { return javaOptions; }
+  public Duration margin() { return margin; }
+  public long seed() { return seed; }
+
+  /** The sandbox's latency: uniform over L · (1 ± jitter). */
+  public Latency sandboxLatency() {
+    if (latency.isZero()) {
+      return Latency.NONE;
+    }
+    if (jitter == 0) {
+      return Latency.fixed(latency);
+    }
+    long nanos = latency.toNanos();
+    return Latency.uniform(Duration.ofNanos(Math.round(nanos * (1 - jitter))),
+        Duration.ofNanos(Math.round(nanos * (1 + jitter))));
+  }
+
+  @Override
+  public String toString() {
+    return "BenchSettings[events=" + events + ", rate=" + rate + ", latency=" + latency.toMillis() + "ms, jitter="
+        + jitter + ", verifyShare=" + verifyShare + ", instances=" + instances + ", baseline=" + baseline
+        + ", warmup=" + warmup + ", cards=" + cards() + ", javaOptions=" + javaOptions + "]";
+  }
+
+  /** Builder with every field at its default. Not thread-safe. */
+  public static final class Builder {
+    private int events = DEFAULT_EVENTS;
+    private double rate = DEFAULT_RATE;
+    private Duration latency = DEFAULT_LATENCY;
+    private double jitter = DEFAULT_JITTER;
+    private double verifyShare = DEFAULT_VERIFY_SHARE;
+    private int instances = DEFAULT_INSTANCES;
+    private boolean baseline;
+    private int warmup = DEFAULT_WARMUP;
+    private int cards = DEFAULT_CARDS;
+    private List<String> javaOptions = List.of();
+    private Duration margin = DEFAULT_MARGIN;
+    private long seed = DEFAULT_SEED;
+
+    private Builder() {}
+
+    public Builder events(int v) { this.events = v; return this; }
+    public Builder rate(double v) { this.rate = v; return this; }
+    public Builder latency(Duration v) { this.latency = v; return this; }
+    public Builder jitter(double v) { this.jitter = v; return this; }
+    public Builder verifyShare(double v) { this.verifyShare = v; return this; }
+    public Builder instances(int v) { this.instances = v; return this; }
+    public Builder baseline(boolean v) { this.baseline = v; return this; }
+    public Builder warmup(int v) { this.warmup = v; return this; }
+    public Builder cards(int v) { this.cards = v; return this; }
+    public Builder javaOptions(List<String> v) { this.javaOptions = Objects.requireNonNull(v, "javaOptions"); return this; }
+    public Builder margin(Duration v) { this.margin = v; return this; }
+    public Builder seed(long v) { this.seed = v; return this; }
+
+    public BenchSettings build() {
+      return new BenchSettings(this);
+    }
+  }
+}

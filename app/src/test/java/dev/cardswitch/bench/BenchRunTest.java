@@ -1,0 +1,96 @@
+package dev.cardswitch.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cardswitch.app.runtime.AppConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole benchmarks: the embedded broker, registry and sandbox in this JVM, card-switch as a child
+ * process on this test's class path, a short load through it.
+ */
+class BenchRunTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+
+  private JsonNode run(BenchSettings settings, String threads, ByteArrayOutputStream out) throws Exception {
+    AppConfig config = Bench.configure(
+        Map.of("DATA_DIR", dataDir.toString(), "TOPIC_PARTITIONS", "3", "NUM_STREAM_THREADS", threads), List.of());
+    BenchReport report = Bench.run(settings, config, System.getProperty("java.class.path"),
+        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(report.jsonLine(), lines.get(lines.size() - 1), "the JSON line is the last line");
+    return JSON.readTree(report.jsonLine());
+  }
+
+  @Test
+  void aShortBenchAccountsForEveryEventAndMeasuresTheServiceProcess() throws Exception {
+    BenchSettings settings = BenchSettings.builder().events(200).warmup(20).latency(Duration.ofMillis(50))
+        .verifyShare(0.05).javaOptions(List.of("-Xmx512m")).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    JsonNode json = run(settings, "2", out);
+
+    for (String key : Stream.concat(BenchReport.JSON_KEYS.stream(), BenchReport.SETTING_KEYS.stream()).toList()) {
+      assertTrue(json.has(key), key + " in " + json);
+    }
+    assertEquals(200, json.get("events").asInt());
+    assertEquals(0, json.get("missing").asLong(), out.toString(StandardCharsets.UTF_8));
+    assertEquals(0, json.get("duplicates").asLong());
+    assertEquals(200, json.get("switched").asLong(), "every valid card is switched at 50 ms");
+    assertEquals(0, json.get("deadline_misses").asLong());
+    assertEquals(200, json.get("knot_calls").asLong(), "one accepted /card per measured task");
+    assertTrue(json.get("switches_per_s").asDouble() > 0, json.toString());
+    assertTrue(json.get("cpu_ms_per_switch").asDouble() > 0, json.toString());
+    assertEquals("proc", json.get("cpu_source").asText());
+    assertTrue(json.get("jit_cpu_ms").isIntegralNumber() && json.get("jit_cpu_ms").asLong() >= 0, json.toString());
+    assertTrue(json.get("cpu_ms_per_switch_without_jit").asDouble() <= json.get("cpu_ms_per_switch").asDouble(),
+        json.toString());
+    assertTrue(json.get("heap_peak_mb").asDouble() > 0, json.toString());
+    assertTrue(json.get("heap_max_mb").asDouble() <= 512, "the service ran with -Xmx512m: " + json);
+    assertTrue(json.get("rss_peak_mb").asDouble() > json.get("heap_peak_mb").asDouble() / 4, json.toString());
+    assertTrue(json.get("p50_card_ms").asLong() >= 40, "no switch beats Knot's least latency (40 ms): " + json);
+    assertTrue(json.get("p99_card_ms").asLong() >= json.get("p50_card_ms").asLong(), json.toString());
+    assertTrue(json.get("p99_outcome_ms").asLong() >= json.get("p99_card_ms").asLong(),
+        "an outcome is visible only after it was decided: " + json);
+    assertEquals(50, json.get("latency_ms").asLong());
+    assertEquals(3, json.get("partitions").asInt());
+    assertEquals("embedded", json.get("kafka").asText());
+    assertTrue(Files.list(dataDir.resolve(Bench.FOLDER).resolve("logs")).findAny().isPresent(),
+        "the service's log is kept");
+  }
+
+  @Test
+  void theBaselineBlocksOnKnotAndCardSwitchDoesNot() throws Exception {
+    BenchSettings settings = BenchSettings.builder().events(100).warmup(0).latency(Duration.ofMillis(100)).jitter(0)
+        .baseline(true).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    JsonNode json = run(settings, "1", out);
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertFalse(printed.contains("WARNING"), printed);
+    double baseline = json.get("baseline_switches_per_s").asDouble();
+    // One stream thread, blocked 100 ms per call: at most 10 switches a second.
+    assertTrue(baseline > 0 && baseline <= 11, json.toString());
+    assertTrue(json.get("ratio").asDouble() > 2, json.toString());
+    assertEquals(0, json.get("baseline_missing").asLong());
+    assertEquals(0, json.get("baseline_duplicates").asLong());
+  }
+}

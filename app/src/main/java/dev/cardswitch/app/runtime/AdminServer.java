@@ -25,8 +25,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * The admin endpoints: {@code GET /keys} (card-switch's envelope public keys as a JWK set, the
  * current key first: what issuers encrypt card references to, seed 003's "retrieve public key"),
  * {@code GET /health} (liveness: the streams are alive; also says whether Knot refuses our
- * credentials) and {@code GET /ready} (readiness: the streams are RUNNING). Nothing here holds a
- * secret or card data. Thread-safe.
+ * credentials and the Knot circuit breaker's state), {@code GET /ready} (readiness: the streams are
+ * RUNNING) and {@code GET /metrics} (the counters in Prometheus' text format, {@link
+ * AdminMetrics}). Nothing here holds a secret or card data. Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -66,8 +67,15 @@ public final class AdminServer implements AutoCloseable {
         body.put("status", alive ? "UP" : "DOWN");
         body.put("streams", state.name());
         body.put("knot_authentication", knot.authenticationFailing() ? "FAILING" : "OK");
+        body.put("knot_circuit", knot.circuitState().name());
         body.put("calls_in_flight", counters.inFlight());
         sendJson(exchange, alive ? 200 : 503, body);
+      }
+    });
+    server.createContext("/metrics", exchange -> {
+      if (allowGet(exchange)) {
+        send(exchange, 200, AdminMetrics.CONTENT_TYPE, AdminMetrics.render(streams.state(),
+            knot.authenticationFailing(), knot.circuitState(), counters).getBytes(StandardCharsets.UTF_8));
       }
     });
     server.createContext("/ready", exchange -> {

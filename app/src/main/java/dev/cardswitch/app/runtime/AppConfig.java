@@ -219,7 +219,7 @@ public final class AppConfig {
     lines.add("topics:          " + topology.webhookTopic() + " + " + topology.cardReferenceTopic() + " -> "
         + topology.outcomeTopic() + ", " + topology.deadLetterTopic() + " (window " + topology.window()
         + ", " + topology.maxInFlight() + " calls in flight at most)");
-    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready)");
+    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready, /metrics)");
     return lines;
   }
 

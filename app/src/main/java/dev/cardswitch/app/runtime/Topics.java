@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -59,7 +60,7 @@ public final class Topics {
     } catch (ExecutionException e) {
       throw new SettingException(AppConfig.KAFKA_BOOTSTRAP_SERVERS, "could not create card-switch's topics on "
           + bootstrapServers + ": " + e.getCause().getMessage()
-          + ": create them yourself (see the README's topic table) or give card-switch the right to");
+          + ": create them yourself (see the README's topic table) or give card-switch the right to create them");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -70,9 +71,19 @@ public final class Topics {
   private static void awaitLeaders(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
     Instant deadline = Instant.now().plus(TIMEOUT);
     while (true) {
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-      boolean ready = described.values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      boolean ready;
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+        ready = described.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        // A topic just created may not be in the metadata of the broker asked yet ("does not host
+        // this topic-partition"): that passes, as a missing leader does.
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }

@@ -73,6 +73,12 @@ public final class ResultCollector implements AutoCloseable {
 
     /** A poll returned (with or without records): a chance to redraw. */
     default void polled() {}
+
+    /**
+     * Every readable result, first or not, of any task (planned or not): a {@link SwitchOutcome} or
+     * a {@link DeadLetter}. Called before {@link #accounted}.
+     */
+    default void read(long taskId, org.apache.avro.specific.SpecificRecord result) {}
   }
 
   private final String bootstrapServers;
@@ -282,6 +288,7 @@ public final class ResultCollector implements AutoCloseable {
       ConsumerRecord<String, byte[]> record, ResultTally tally, Listener listener) {
     Long taskId;
     TaskResult result;
+    org.apache.avro.specific.SpecificRecord read;
     Long latency = null;
     try {
       if (record.topic().equals(topology.outcomeTopic())) {
@@ -289,6 +296,7 @@ public final class ResultCollector implements AutoCloseable {
             serdes.outcome().deserializer().deserialize(record.topic(), record.value());
         taskId = outcome.getTaskId();
         result = TaskResult.of(outcome.getStatus());
+        read = outcome;
         if (outcome.getHttpStatus() != null && outcome.getReceivedAt() != null) {
           latency =
               outcome.getCompletedAt().toEpochMilli() - outcome.getReceivedAt().toEpochMilli();
@@ -298,6 +306,7 @@ public final class ResultCollector implements AutoCloseable {
             serdes.deadLetter().deserializer().deserialize(record.topic(), record.value());
         taskId = deadLetter.getTaskId();
         result = TaskResult.of(deadLetter.getReason());
+        read = deadLetter;
         if (deadLetter.getHttpStatus() != null && deadLetter.getReceivedAt() != null) {
           latency =
               deadLetter.getCompletedAt().toEpochMilli()
@@ -313,6 +322,7 @@ public final class ResultCollector implements AutoCloseable {
       tally.unreadable();
       return;
     }
+    listener.read(taskId, read);
     if (tally.add(taskId, result, latency)) {
       listener.accounted(taskId, result);
     }

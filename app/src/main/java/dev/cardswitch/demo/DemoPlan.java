@@ -175,6 +175,9 @@ public final class DemoPlan {
     private String runTag = DEFAULT_RUN_TAG;
     private Clock clock = Clock.systemUTC();
     private SealProgress progress = (done, total) -> {};
+    private int skippedPercent = SKIPPED_PERCENT;
+    private int unknownCardPercent = UNKNOWN_CARD_PERCENT;
+    private int invalidCardPercent = INVALID_CARD_PERCENT;
 
     private Builder(ECKey servicePublicKey) {
       this.servicePublicKey = Objects.requireNonNull(servicePublicKey, "servicePublicKey");
@@ -216,6 +219,23 @@ public final class DemoPlan {
     /** Decides which expiries are in the future and stamps {@code updated_at}. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The shares of the mix, in percent (defaults: {@value #SKIPPED_PERCENT}, {@value
+     * #UNKNOWN_CARD_PERCENT}, {@value #INVALID_CARD_PERCENT}); the rest is valid cards. A fault run
+     * may leave out unknown cards, whose dead letters only come when the window closes.
+     */
+    public Builder mix(int skippedPercent, int unknownCardPercent, int invalidCardPercent) {
+      if (skippedPercent < 0 || unknownCardPercent < 0 || invalidCardPercent < 0
+          || skippedPercent + unknownCardPercent + invalidCardPercent > 100) {
+        throw new IllegalArgumentException("the mix's percentages must be 0 or more and add up to at most 100, were "
+            + skippedPercent + ", " + unknownCardPercent + ", " + invalidCardPercent);
+      }
+      this.skippedPercent = skippedPercent;
+      this.unknownCardPercent = unknownCardPercent;
+      this.invalidCardPercent = invalidCardPercent;
       return this;
     }
 
@@ -313,9 +333,9 @@ public final class DemoPlan {
 
     /** The expected results in exact shares, shuffled. */
     private List<ExpectedResult> mix(Random random) {
-      int skipped = share(SKIPPED_PERCENT);
-      int unknown = share(UNKNOWN_CARD_PERCENT);
-      int invalid = share(INVALID_CARD_PERCENT);
+      int skipped = share(skippedPercent);
+      int unknown = share(unknownCardPercent);
+      int invalid = share(invalidCardPercent);
       List<ExpectedResult> mix = new ArrayList<>(events);
       mix.addAll(Collections.nCopies(skipped, ExpectedResult.SKIPPED));
       mix.addAll(Collections.nCopies(unknown, ExpectedResult.NO_CARD_REFERENCE));

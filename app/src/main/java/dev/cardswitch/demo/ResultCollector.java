@@ -85,6 +85,12 @@ public final class ResultCollector implements AutoCloseable {
      * which never hold card data): for reports that explain failures. Called after {@link #timed}.
      */
     default void deadLettered(long taskId, DeadLetter deadLetter) {}
+
+    /**
+     * Every readable result, first or not, of any task (planned or not): a {@link SwitchOutcome} or
+     * a {@link DeadLetter}. Called before {@link #accounted}.
+     */
+    default void read(long taskId, org.apache.avro.specific.SpecificRecord result) {}
   }
 
   private final String bootstrapServers;
@@ -296,6 +302,7 @@ public final class ResultCollector implements AutoCloseable {
       ConsumerRecord<String, byte[]> record, ResultTally tally, Listener listener, Instant readAt) {
     Long taskId;
     TaskResult result;
+    org.apache.avro.specific.SpecificRecord read;
     Long latency = null;
     ResultTimes times;
     DeadLetter deadLettered = null;
@@ -305,6 +312,7 @@ public final class ResultCollector implements AutoCloseable {
             serdes.outcome().deserializer().deserialize(record.topic(), record.value());
         taskId = outcome.getTaskId();
         result = TaskResult.of(outcome.getStatus());
+        read = outcome;
         if (outcome.getHttpStatus() != null && outcome.getReceivedAt() != null) {
           latency =
               outcome.getCompletedAt().toEpochMilli() - outcome.getReceivedAt().toEpochMilli();
@@ -322,6 +330,7 @@ public final class ResultCollector implements AutoCloseable {
         deadLettered = deadLetter;
         taskId = deadLetter.getTaskId();
         result = TaskResult.of(deadLetter.getReason());
+        read = deadLetter;
         if (deadLetter.getHttpStatus() != null && deadLetter.getReceivedAt() != null) {
           latency =
               deadLetter.getCompletedAt().toEpochMilli()
@@ -344,6 +353,7 @@ public final class ResultCollector implements AutoCloseable {
       tally.unreadable();
       return;
     }
+    listener.read(taskId, read);
     if (tally.add(taskId, result, latency)) {
       listener.accounted(taskId, result);
       listener.timed(taskId, result, times);

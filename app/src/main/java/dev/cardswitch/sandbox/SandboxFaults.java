@@ -22,6 +22,8 @@ import java.util.Objects;
  * redirectTarget}), a 5xx from {@code errorStatuses} with probability {@code errorShare}, a 429 with
  * {@code Retry-After} with probability {@code throttleShare}. They stop after {@code times}
  * injected answers (negative: never), which makes "two 503s, then success" deterministic.
+ * {@code rejectCredentials} answers every {@code GET /jwe/key} and {@code POST /card} with Knot's 401,
+ * as if the client's credentials had been revoked.
  *
  * <p>Immutable and thread-safe.
  */
@@ -52,6 +54,7 @@ public final class SandboxFaults {
   private final Outage outage;
   private final Duration outageFor;
   private final int times;
+  private final boolean rejectCredentials;
 
   private SandboxFaults(Builder b) {
     this.latency = Objects.requireNonNull(b.latency, "latency");
@@ -81,6 +84,7 @@ public final class SandboxFaults {
     }
     this.outageFor = b.outageFor;
     this.times = b.times;
+    this.rejectCredentials = b.rejectCredentials;
   }
 
   private static double share(String name, double v) {
@@ -108,6 +112,7 @@ public final class SandboxFaults {
     b.outage = outage;
     b.outageFor = outageFor;
     b.times = times;
+    b.rejectCredentials = rejectCredentials;
     return b;
   }
 
@@ -125,6 +130,8 @@ public final class SandboxFaults {
   public Duration outageFor() { return outageFor; }
   /** How many injected answers (redirects, 5xx, 429) are left to give; negative: unlimited. */
   public int times() { return times; }
+  /** Whether every request is refused with 401, as with revoked credentials. */
+  public boolean rejectCredentials() { return rejectCredentials; }
 
   /** Whether any redirect, 5xx or 429 may be injected. */
   boolean injectsAnswers() {
@@ -158,6 +165,7 @@ public final class SandboxFaults {
       n.put("outage_ms", outageFor.toMillis());
     }
     n.put("times", times);
+    n.put("reject_credentials", rejectCredentials);
     return n;
   }
 
@@ -193,6 +201,7 @@ public final class SandboxFaults {
     if (n.has("outage")) b.outage(enumOf(Outage.class, "outage", n.get("outage").asText()));
     if (n.hasNonNull("outage_ms")) b.outageFor(Duration.ofMillis(n.get("outage_ms").asLong()));
     if (n.has("times")) b.times(n.get("times").asInt());
+    if (n.has("reject_credentials")) b.rejectCredentials(n.get("reject_credentials").asBoolean());
     return b.build();
   }
 
@@ -230,6 +239,7 @@ public final class SandboxFaults {
     private Outage outage = Outage.NONE;
     private Duration outageFor;
     private int times = -1;
+    private boolean rejectCredentials;
 
     private Builder() {}
 
@@ -266,6 +276,8 @@ public final class SandboxFaults {
     public Builder outageFor(Duration v) { this.outageFor = v; return this; }
     /** Stop injecting answers after this many (negative, the default: never stop). */
     public Builder times(int v) { this.times = v; return this; }
+    /** Answer every request 401 {@code INVALID_API_KEYS}, as if the credentials had been revoked. */
+    public Builder rejectCredentials(boolean v) { this.rejectCredentials = v; return this; }
 
     public SandboxFaults build() {
       return new SandboxFaults(this);

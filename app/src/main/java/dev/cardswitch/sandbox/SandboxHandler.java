@@ -155,7 +155,11 @@ final class SandboxHandler implements HttpHandler {
 
   /** Knot's 401 for bad credentials or a 400 for a missing Knot-Version; null when both are fine. */
   private ObjectNode authenticate(HttpExchange exchange) {
-    if (!sandbox.credentials.matchesAuthorization(exchange.getRequestHeaders().getFirst("Authorization"))) {
+    boolean revoked = sandbox.faults().rejectCredentials();
+    if (revoked) {
+      sandbox.injected.increment();
+    }
+    if (revoked || !sandbox.credentials.matchesAuthorization(exchange.getRequestHeaders().getFirst("Authorization"))) {
       // Seed 001's example 401 body, which has no display_message.
       ObjectNode n = JSON.createObjectNode();
       n.put("error_type", "INVALID_INPUT").put("error_code", "INVALID_API_KEYS")

@@ -101,6 +101,18 @@ class DemoPlanTest {
     }
   }
 
+  @Test
+  void aFaultRunCanLeaveUnknownCardsOut() {
+    DemoPlan small = DemoPlan.builder(serviceKey.toPublicJWK()).events(200).seed(9).mix(10, 0, 3).build();
+    Map<ExpectedResult, Integer> counts = small.expectedCounts();
+    assertEquals(20, counts.get(ExpectedResult.SKIPPED));
+    assertEquals(0, counts.get(ExpectedResult.NO_CARD_REFERENCE));
+    assertEquals(6, counts.get(ExpectedResult.INVALID_CARD_DATA));
+    assertEquals(174, counts.get(ExpectedResult.SWITCHED));
+    assertThrows(IllegalArgumentException.class, () -> DemoPlan.builder(serviceKey.toPublicJWK()).mix(60, 30, 20));
+    assertThrows(IllegalArgumentException.class, () -> DemoPlan.builder(serviceKey.toPublicJWK()).mix(-1, 0, 0));
+  }
+
   private static void assertWithin(int intended, int actual, int tolerance) {
     assertTrue(
         Math.abs(intended - actual) <= tolerance, "expected about " + intended + ", got " + actual);

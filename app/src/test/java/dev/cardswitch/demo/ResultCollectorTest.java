@@ -193,6 +193,7 @@ class ResultCollectorTest {
         .commit();
 
     List<Long> accounted = new ArrayList<>();
+    List<String> read = new ArrayList<>();
     CollectedResults results;
     try (ResultCollector collector = collector(topology, Duration.ofSeconds(1))) {
       collector.prepare();
@@ -222,6 +223,11 @@ class ResultCollectorTest {
                 public void accounted(long taskId, TaskResult result) {
                   accounted.add(taskId);
                 }
+
+                @Override
+                public void read(long taskId, org.apache.avro.specific.SpecificRecord result) {
+                  read.add(taskId + " " + result.getClass().getSimpleName());
+                }
               });
     }
 
@@ -248,6 +254,13 @@ class ResultCollectorTest {
     assertTrue(results.deadlineReached(), "task 9 never came: stopped at the deadline");
     assertEquals(9, accounted.size());
     assertFalse(accounted.contains(9L));
+    // Every readable result is read, duplicates and foreign tasks included; garbage and aborted ones are not.
+    assertEquals(
+        new java.util.TreeSet<>(List.of("1 SwitchOutcome", "2 SwitchOutcome", "3 SwitchOutcome",
+            "4 SwitchOutcome", "5 SwitchOutcome", "6 SwitchOutcome", "999 SwitchOutcome", "7 DeadLetter",
+            "8 DeadLetter", "10 DeadLetter", "3 DeadLetter")),
+        new java.util.TreeSet<>(read));
+    assertEquals(11, read.size(), "each once: " + read);
     // Knot answered tasks 1-5 (200) and 10 (400): 100..600 ms.
     assertEquals(6, results.latencyCount());
     assertEquals(300L, results.latencyPercentileMillis(50));

@@ -150,6 +150,20 @@ class KnotSandboxTest {
   }
 
   @Test
+  void refusesEvenTheRightCredentialsWhileTheyAreRevoked() throws Exception {
+    sandbox.faults(SandboxFaults.builder().rejectCredentials(true).build());
+    assertKnotError(send(request("/jwe/key").header("Authorization", sandbox.credentials().basicAuthorization())
+        .header("Knot-Version", "2.0").GET()), 401, "INVALID_INPUT", "INVALID_API_KEYS", "Invalid client_id or secret provided.");
+    assertKnotError(postCard(cardBody(77, "x")), 401, "INVALID_INPUT", "INVALID_API_KEYS",
+        "Invalid client_id or secret provided.");
+    assertEquals(0, sandbox.calls(77).successes());
+
+    sandbox.faults(SandboxFaults.NONE);
+    assertEquals(200, send(request("/jwe/key").header("Authorization", sandbox.credentials().basicAuthorization())
+        .header("Knot-Version", "2.0").GET()).statusCode());
+  }
+
+  @Test
   void requiresTheKnotVersionHeader() throws Exception {
     HttpResponse<String> r = send(request("/jwe/key").header("Authorization", sandbox.credentials().basicAuthorization()).GET());
     assertKnotError(r, 400, "INVALID_REQUEST", "INVALID_FIELD", "the Knot-Version header is required");

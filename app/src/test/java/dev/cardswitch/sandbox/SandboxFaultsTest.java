@@ -23,6 +23,7 @@ class SandboxFaultsTest {
         .outage(SandboxFaults.Outage.UNAVAILABLE)
         .outageFor(Duration.ofSeconds(5))
         .times(7)
+        .rejectCredentials(true)
         .build();
     assertEquals(f.toJson(), SandboxFaults.fromJson(f.toJson()).toJson());
   }

@@ -226,7 +226,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
     String problems =
         result.getResult().getIncompatibilities().stream()
-            .map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage())
+            .map(i -> i.getType() + " at " + fieldPath(reader, i.getLocation()) + " (" + i.getLocation() + "): "
+                + i.getMessage())
             .collect(Collectors.joining("; "));
     throw new SerializationException(
         "Writer schema id "
@@ -239,6 +240,36 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
             + reader.getFullName()
             + ": "
             + problems);
+  }
+
+  /**
+   * The dotted field names (e.g. {@code data.card_id}) that Avro's JSON-pointer location into the
+   * reader schema ({@code /fields/5/type/fields/0/type}) points at, so a producer learns which field
+   * to fix; {@code the record} for the root. Schema names only, never values.
+   */
+  static String fieldPath(Schema reader, String location) {
+    StringBuilder path = new StringBuilder();
+    Schema current = reader;
+    String[] tokens = location == null ? new String[0] : location.split("/");
+    try {
+      for (int i = 0; i < tokens.length; i++) {
+        String token = tokens[i];
+        if (token.equals("fields") && i + 1 < tokens.length && current.getType() == Schema.Type.RECORD) {
+          Schema.Field field = current.getFields().get(Integer.parseInt(tokens[++i]));
+          path.append(path.length() == 0 ? "" : ".").append(field.name());
+          current = field.schema();
+        } else if (token.matches("\\d+") && current.getType() == Schema.Type.UNION) {
+          current = current.getTypes().get(Integer.parseInt(token));
+        } else if (token.equals("items") && current.getType() == Schema.Type.ARRAY) {
+          current = current.getElementType();
+        } else if (token.equals("values") && current.getType() == Schema.Type.MAP) {
+          current = current.getValueType();
+        }
+      }
+    } catch (RuntimeException e) {
+      // A location this walk does not understand: the raw location, given beside it, still says it.
+    }
+    return path.length() == 0 ? "the record" : path.toString();
   }
 
   private record Settings(SchemaRegistryClient client, boolean isKey, Reader reader) {}

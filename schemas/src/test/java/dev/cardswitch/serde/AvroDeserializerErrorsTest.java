@@ -125,4 +125,42 @@ class AvroDeserializerErrorsTest {
 
     assertTrue(e.getMessage().contains("configure"), e.getMessage());
   }
+
+  @Test
+  void anUnreadableWriterSchemaNamesTheFieldToFix() {
+    org.apache.avro.Schema writer =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Parcel\",\"namespace\":\"dev.cardswitch.serde.fixture\","
+                    + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"weight\","
+                    + "\"type\":\"string\"},{\"name\":\"note\",\"type\":\"string\"}]}");
+    org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(writer);
+    record.put("id", "p");
+    record.put("weight", "heavy");
+    record.put("note", "n");
+    byte[] payload = AvroSerde.generic(client(), false).serializer().serialize("legacy-parcels", record);
+
+    SerializationException e =
+        assertThrows(
+            SerializationException.class, () -> deserializer.deserialize("parcels", payload));
+
+    assertTrue(e.getMessage().contains("TYPE_MISMATCH at weight (/fields/1/type)"), e.getMessage());
+    assertFalse(e.getMessage().contains("heavy"), e.getMessage());
+  }
+
+  @Test
+  void aFieldPathFollowsNestedRecordsUnionsAndArrays() {
+    org.apache.avro.Schema schema =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"E\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},"
+                    + "{\"name\":\"data\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"D\","
+                    + "\"fields\":[{\"name\":\"tags\",\"type\":{\"type\":\"array\",\"items\":"
+                    + "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"v\",\"type\":\"int\"}]}}}]}]}]}");
+
+    assertEquals("data.tags.v", AvroDeserializer.fieldPath(schema, "/fields/1/type/1/fields/0/type/items/fields/0/type"));
+    assertEquals("a", AvroDeserializer.fieldPath(schema, "/fields/0/type"));
+    assertEquals("the record", AvroDeserializer.fieldPath(schema, ""));
+    assertEquals("the record", AvroDeserializer.fieldPath(schema, "/fields/9/type"));
+  }
 }

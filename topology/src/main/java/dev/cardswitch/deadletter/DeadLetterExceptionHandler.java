@@ -1,6 +1,7 @@
 package dev.cardswitch.deadletter;
 
 import dev.cardswitch.CardSwitchException;
+import dev.cardswitch.registry.SchemaRegistryException;
 import dev.cardswitch.schemas.CardReference;
 import dev.cardswitch.schemas.DeadLetter;
 import dev.cardswitch.schemas.DeadLetterReason;
@@ -80,6 +81,16 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
   @Override
   public DeserializationExceptionHandler.Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    SchemaRegistryException registry = registryFailure(exception);
+    if (registry != null && (registry.isUnreachable() || registry.httpStatus() >= 500)) {
+      // Not the record's fault: the registry is down. Dead-lettering would lose a good event for good
+      // (MALFORMED_EVENT is not replayable); failing stops the stream thread, which the service
+      // replaces, and the record is read again from the last commit.
+      LOG.error("the schema registry at {} cannot be reached ({}): the record at {}-{}@{} will be read again"
+          + " once it answers", registry.url(), registry.isUnreachable() ? "no answer" : "HTTP " + registry.httpStatus(),
+          record.topic(), record.partition(), record.offset());
+      return DeserializationExceptionHandler.Response.fail();
+    }
     Instant now = clock.instant();
     DeadLetterReason reason;
     String what;
@@ -130,6 +141,16 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         ? Long.toString(deadLetter.getTaskId()).getBytes(StandardCharsets.UTF_8)
         : sourceKey;
     return new ProducerRecord<>(deadLetterTopic, null, key, serializer.serialize(deadLetterTopic, deadLetter));
+  }
+
+  /** The registry failure behind {@code error}, if any. */
+  private static SchemaRegistryException registryFailure(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SchemaRegistryException e) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /** Our own exceptions carry safe messages; a Kafka SerializationException from our serde too; others by class. */

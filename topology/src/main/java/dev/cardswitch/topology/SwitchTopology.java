@@ -27,7 +27,8 @@ public final class SwitchTopology {
    * @see dev.cardswitch.topology.internal.StoreNames
    */
   public static Topology build(TopologyConfig config, SwitchPorts ports, TopologySerdes serdes) {
-    return SwitchStreams.build(config, ports, serdes);
+    // Webhook values above MAX_EVENT_BYTES are refused before they are decoded (a MALFORMED_EVENT dead letter).
+    return SwitchStreams.build(config, ports, serdes.withMaxEventBytes(config.maxEventBytes()));
   }
 
 }

@@ -24,6 +24,14 @@ public final class TopologyConfig {
   public static final Duration DEFAULT_WAIT_SCAN_INTERVAL = Duration.ofMillis(250);
   /** How long a switched task is remembered, so a repeated event for it never reaches Knot again. */
   public static final Duration DEFAULT_DEDUPLICATION_RETENTION = Duration.ofDays(7);
+  /**
+   * The largest webhook value read: a Knot event is a few hundred bytes, so 64 KiB leaves room for
+   * any growth of Knot's body while a larger value (a producer's mistake, or an attack) becomes a
+   * {@code MALFORMED_EVENT} dead letter without being decoded.
+   */
+  public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
+  /** Below this no real event fits (Knot's AUTHENTICATED body with its identifiers). */
+  public static final int MIN_MAX_EVENT_BYTES = 1024;
 
   private final String webhookTopic;
   private final String cardReferenceTopic;
@@ -34,6 +42,7 @@ public final class TopologyConfig {
   private final Duration completionInterval;
   private final Duration waitScanInterval;
   private final Duration deduplicationRetention;
+  private final int maxEventBytes;
 
   private TopologyConfig(Builder b) {
     this.webhookTopic = topic("webhookTopic (WEBHOOK_TOPIC)", b.webhookTopic);
@@ -49,6 +58,12 @@ public final class TopologyConfig {
     this.completionInterval = positive("completionInterval", b.completionInterval);
     this.waitScanInterval = positive("waitScanInterval", b.waitScanInterval);
     this.deduplicationRetention = positive("deduplicationRetention (DEDUPLICATION_RETENTION)", b.deduplicationRetention);
+    if (b.maxEventBytes < MIN_MAX_EVENT_BYTES) {
+      throw new IllegalArgumentException("maxEventBytes (MAX_EVENT_BYTES) must be at least " + MIN_MAX_EVENT_BYTES
+          + " bytes, was " + b.maxEventBytes + ": a Knot event alone is a few hundred bytes; the default is "
+          + DEFAULT_MAX_EVENT_BYTES);
+    }
+    this.maxEventBytes = b.maxEventBytes;
     if (deduplicationRetention.compareTo(window) < 0) {
       throw new IllegalArgumentException("deduplicationRetention (" + deduplicationRetention
           + ") must be at least the window (" + window + "): a repeated event inside the window must still be recognised");
@@ -77,12 +92,14 @@ public final class TopologyConfig {
   public Duration completionInterval() { return completionInterval; }
   public Duration waitScanInterval() { return waitScanInterval; }
   public Duration deduplicationRetention() { return deduplicationRetention; }
+  /** The largest webhook value read; larger ones are dead-lettered undecoded. */
+  public int maxEventBytes() { return maxEventBytes; }
 
   public Builder toBuilder() {
     return builder().webhookTopic(webhookTopic).cardReferenceTopic(cardReferenceTopic).outcomeTopic(outcomeTopic)
         .deadLetterTopic(deadLetterTopic).window(window).maxInFlight(maxInFlight)
         .completionInterval(completionInterval).waitScanInterval(waitScanInterval)
-        .deduplicationRetention(deduplicationRetention);
+        .deduplicationRetention(deduplicationRetention).maxEventBytes(maxEventBytes);
   }
 
   @Override
@@ -90,7 +107,7 @@ public final class TopologyConfig {
     return "TopologyConfig[webhookTopic=" + webhookTopic + ", cardReferenceTopic=" + cardReferenceTopic
         + ", outcomeTopic=" + outcomeTopic + ", deadLetterTopic=" + deadLetterTopic + ", window=" + window
         + ", maxInFlight=" + maxInFlight + ", completionInterval=" + completionInterval
-        + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + "]";
+        + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + ", maxEventBytes=" + maxEventBytes + "]";
   }
 
   private static String topic(String setting, String value) {
@@ -120,6 +137,7 @@ public final class TopologyConfig {
     private Duration completionInterval = DEFAULT_COMPLETION_INTERVAL;
     private Duration waitScanInterval = DEFAULT_WAIT_SCAN_INTERVAL;
     private Duration deduplicationRetention = DEFAULT_DEDUPLICATION_RETENTION;
+    private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
 
     private Builder() {}
 
@@ -132,6 +150,7 @@ public final class TopologyConfig {
     public Builder completionInterval(Duration v) { this.completionInterval = v; return this; }
     public Builder waitScanInterval(Duration v) { this.waitScanInterval = v; return this; }
     public Builder deduplicationRetention(Duration v) { this.deduplicationRetention = v; return this; }
+    public Builder maxEventBytes(int v) { this.maxEventBytes = v; return this; }
 
     public TopologyConfig build() {
       return new TopologyConfig(this);

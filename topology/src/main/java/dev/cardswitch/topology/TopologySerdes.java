@@ -1,5 +1,6 @@
 package dev.cardswitch.topology;
 
+import dev.cardswitch.deadletter.SizeLimitedSerde;
 import dev.cardswitch.registry.SchemaRegistryClient;
 import dev.cardswitch.schemas.CardReference;
 import dev.cardswitch.schemas.DeadLetter;
@@ -33,6 +34,15 @@ public record TopologySerdes(
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(waiting, "waiting");
     Objects.requireNonNull(pending, "pending");
+  }
+
+  /**
+   * The same serdes, but the webhook events' deserializer refuses values above {@code maxBytes}
+   * before decoding them ({@link SizeLimitedSerde}); their dead letter is a {@code MALFORMED_EVENT}.
+   */
+  public TopologySerdes withMaxEventBytes(int maxBytes) {
+    return new TopologySerdes(SizeLimitedSerde.wrap(event, maxBytes, "MAX_EVENT_BYTES"), cardReference, outcome,
+        deadLetter, request, waiting, pending);
   }
 
   /** Serdes that register and fetch schemas through {@code registry}. */

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.knot.client.KnotClient;
 import dev.cardswitch.topology.SwitchCounters;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,11 +29,12 @@ import org.apache.kafka.streams.KafkaStreams;
  * The admin endpoints: {@code GET /keys} (card-switch's envelope public keys as a JWK set, the
  * current key first: what issuers encrypt card references to, seed 003's "retrieve public key"),
  * {@code GET /health} (liveness: the streams are alive; also says whether Knot refuses our
- * credentials), {@code GET /ready} (readiness: the streams are RUNNING) and {@code GET /stats}
- * (heap, CPU time, garbage collections and the switch counters of this process, see {@link
- * ProcessStats}; {@code POST /stats/reset} starts the heap peaks afresh, which is what a benchmark
- * does at the start of its measured span: it changes no state of the service). Nothing here holds a
- * secret or card data. Thread-safe.
+ * credentials and the Knot circuit breaker's state), {@code GET /ready} (readiness: the streams are
+ * RUNNING), {@code GET /metrics} (the counters in Prometheus' text format, {@link AdminMetrics}) and
+ * {@code GET /stats} (heap, CPU time, garbage collections and the switch counters of this process,
+ * see {@link ProcessStats}; {@code POST /stats/reset} starts the heap peaks afresh, which is what a
+ * benchmark does at the start of its measured span: it changes no state of the service). Nothing
+ * here holds a secret or card data. Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -50,13 +52,14 @@ public final class AdminServer implements AutoCloseable {
 
   public static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, KafkaStreams streams, KnotClient knot,
       SwitchCounters counters) {
-    return start(bind, port, keyRing, streams::state, knot::authenticationFailing, counters,
+    return start(bind, port, keyRing, streams::state, knot::authenticationFailing, knot::circuitState, counters,
         new ProcessStats(counters, Clock.systemUTC()));
   }
 
   /** The same, given only what the endpoints read: for tests without a running Kafka Streams. */
   static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
-      BooleanSupplier knotAuthenticationFailing, SwitchCounters counters, ProcessStats stats) {
+      BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
+      ProcessStats stats) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -79,8 +82,15 @@ public final class AdminServer implements AutoCloseable {
         body.put("status", alive ? "UP" : "DOWN");
         body.put("streams", state.name());
         body.put("knot_authentication", knotAuthenticationFailing.getAsBoolean() ? "FAILING" : "OK");
+        body.put("knot_circuit", knotCircuit.get().name());
         body.put("calls_in_flight", counters.inFlight());
         sendJson(exchange, alive ? 200 : 503, body);
+      }
+    });
+    server.createContext("/metrics", exchange -> {
+      if (allowGet(exchange)) {
+        send(exchange, 200, AdminMetrics.CONTENT_TYPE, AdminMetrics.render(streams.get(),
+            knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(), counters).getBytes(StandardCharsets.UTF_8));
       }
     });
     server.createContext("/ready", exchange -> {

@@ -35,6 +35,7 @@ public final class AppConfig {
   public static final String DEAD_LETTER_TOPIC = "DEAD_LETTER_TOPIC";
   public static final String SWITCH_WINDOW = "SWITCH_WINDOW";
   public static final String DEDUPLICATION_RETENTION = "DEDUPLICATION_RETENTION";
+  public static final String MAX_EVENT_BYTES = "MAX_EVENT_BYTES";
   public static final String TOPIC_PARTITIONS = "TOPIC_PARTITIONS";
   public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
   public static final String ADMIN_PORT = "ADMIN_PORT";
@@ -117,6 +118,8 @@ public final class AppConfig {
           .deadLetterTopic(s.get(DEAD_LETTER_TOPIC, TopologyConfig.DEFAULT_DEAD_LETTER_TOPIC))
           .window(s.duration(SWITCH_WINDOW, TopologyConfig.DEFAULT_WINDOW))
           .deduplicationRetention(s.duration(DEDUPLICATION_RETENTION, TopologyConfig.DEFAULT_DEDUPLICATION_RETENTION))
+          .maxEventBytes(s.intValue(MAX_EVENT_BYTES, TopologyConfig.DEFAULT_MAX_EVENT_BYTES,
+              TopologyConfig.MIN_MAX_EVENT_BYTES))
           .maxInFlight(knotMaxInFlight(s));
       this.topology = t.build();
     } catch (IllegalArgumentException e) {
@@ -230,7 +233,7 @@ public final class AppConfig {
     lines.add("topics:          " + topology.webhookTopic() + " + " + topology.cardReferenceTopic() + " -> "
         + topology.outcomeTopic() + ", " + topology.deadLetterTopic() + " (window " + topology.window()
         + ", " + topology.maxInFlight() + " calls in flight at most)");
-    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready)");
+    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready, /metrics)");
     return lines;
   }
 
@@ -238,8 +241,9 @@ public final class AppConfig {
     Set<String> names = new LinkedHashSet<>(List.of(
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
-        DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-        ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT, KNOT_BLOCKING_BASELINE,
+        DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
+        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        KNOT_BLOCKING_BASELINE,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {

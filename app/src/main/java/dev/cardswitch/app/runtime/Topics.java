@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -43,7 +44,7 @@ public final class Topics {
     } catch (ExecutionException e) {
       throw new SettingException(AppConfig.KAFKA_BOOTSTRAP_SERVERS, "could not create card-switch's topics on "
           + bootstrapServers + ": " + e.getCause().getMessage()
-          + ": create them yourself (see the README's topic table) or give card-switch the right to");
+          + ": create them yourself (see the README's topic table) or give card-switch the right to create them");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -63,7 +64,7 @@ public final class Topics {
         return;
       } catch (ExecutionException e) {
         boolean again = e.getCause() instanceof TopicExistsException // another instance was quicker
-            || e.getCause() instanceof org.apache.kafka.common.errors.RetriableException; // a busy or new cluster
+            || e.getCause() instanceof RetriableException; // a busy or new cluster
         if (!again || Instant.now().isAfter(deadline)) {
           throw e;
         }
@@ -82,8 +83,9 @@ public final class Topics {
         ready = described.values().stream()
             .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
       } catch (ExecutionException e) {
-        // Just created: the metadata may not have reached the broker that answered yet.
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+        // A topic just created may not be in the metadata of the broker asked yet ("does not host
+        // this topic-partition"): that passes, as a missing leader does.
+        if (!(e.getCause() instanceof RetriableException)) {
           throw e;
         }
         ready = false;

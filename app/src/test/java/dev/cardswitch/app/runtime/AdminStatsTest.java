@@ -35,7 +35,8 @@ class AdminStatsTest {
   @BeforeEach
   void start() {
     JwkSetKeyRing keyRing = JwkSetKeyRing.of(List.of(JwkSetKeyRing.generate("stats-test")), JwkSetKeyRing.Options.DEFAULT);
-    admin = AdminServer.start("127.0.0.1", 0, keyRing, () -> KafkaStreams.State.RUNNING, () -> false, counters,
+    admin = AdminServer.start("127.0.0.1", 0, keyRing, () -> KafkaStreams.State.RUNNING, () -> false,
+        () -> io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED, counters,
         new ProcessStats(counters, Clock.fixed(RESET_AT, ZoneOffset.UTC)));
     base = "http://127.0.0.1:" + admin.port();
   }

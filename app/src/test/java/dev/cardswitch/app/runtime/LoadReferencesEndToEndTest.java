@@ -1,5 +1,7 @@
 package dev.cardswitch.app.runtime;
 
+import dev.cardswitch.soak.CardDataScan;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -167,7 +169,8 @@ class LoadReferencesEndToEndTest {
           }
         }
 
-        assertEquals(Map.of(), CardDataScan.scan(bootstrap, secrets), "card data in clear in these topics");
+        assertEquals(Map.of(), CardDataScan.scan(bootstrap, dev.cardswitch.soak.CardSecrets.of(secrets)),
+            "card data in clear in these topics");
         String printed = progress + first.json() + second.json();
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         first.print(new PrintStream(table, true));

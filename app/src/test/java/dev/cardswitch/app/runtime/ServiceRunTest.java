@@ -66,6 +66,14 @@ class ServiceRunTest {
       HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, ready.statusCode(), ready.body());
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(health.body().contains("\"knot_authentication\":\"OK\",\"knot_circuit\":\"CLOSED\""), health.body());
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().lines().anyMatch(l -> l.equals("card_switch_outcomes_total{status=\"SWITCHED\"} 40")),
+          metrics.body());
     }
     String printed = banner.toString();
     assertTrue(printed.contains("embedded Kafka broker"), printed);

@@ -1,4 +1,4 @@
-package dev.cardswitch.app.runtime;
+package dev.cardswitch.soak;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,14 +39,26 @@ class CardDataScanTest {
         producer.flush(); // on the broker, then aborted: what a crash leaves behind
         producer.abortTransaction();
       }
-      assertEquals(Map.of("leaky", List.of("4111111111111111", "Ada Lovelace")),
-          sorted(CardDataScan.scan(kafka.bootstrapServers(), Set.of("4111111111111111", "Ada Lovelace"))));
+      CardSecrets secrets = CardSecrets.builder()
+          .add(CardSecrets.Kind.CARD_NUMBER, "4111111111111111")
+          .add(CardSecrets.Kind.CARDHOLDER_NAME, "Ada Lovelace")
+          .build();
+      assertEquals(Map.of("leaky", Set.of(
+              new CardSecrets.Finding(CardSecrets.Kind.CARD_NUMBER, "****11 (16 chars)"),
+              new CardSecrets.Finding(CardSecrets.Kind.CARDHOLDER_NAME, "****ce (12 chars)"))),
+          CardDataScan.scan(kafka.bootstrapServers(), secrets));
     }
   }
 
-  private static Map<String, List<String>> sorted(Map<String, List<String>> found) {
-    found.replaceAll((k, v) -> v.stream().sorted().toList());
-    return found;
+  @Test
+  void findsEverySecretInOnePassOverlappingOnesIncluded() {
+    CardSecrets secrets = CardSecrets.of(List.of("4111111111111111", "1111", "Ada Lovelace", "love", "abcab"));
+    assertEquals(List.of("**** (4 chars)", "****11 (16 chars)"),
+        secrets.findIn("x4111111111111111y").stream().map(CardSecrets.Finding::masked).toList());
+    assertEquals(Set.of(), secrets.findIn("Ada Lovelac e 4111 111 lov"));
+    assertEquals(1, secrets.findIn("xxabcabcab").size());
+    assertEquals(1, secrets.findIn("I love it").size());
+    assertEquals("CardSecrets{OTHER=5}", secrets.toString(), "the secrets themselves are never printed");
   }
 
   private static byte[] bytes(String s) {

@@ -38,8 +38,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "knot-check",
+    mixinStandardHelpOptions = true,
     description = {
-      "Check a Knot account: fetch its JWK, build a JWE of Knot's sample card, and with",
+      "Check a Knot account: its key, a JWE, and optionally a POST /card.",
+      "Fetches the JWK, builds a JWE of Knot's sample card, and with",
       "--task-id send it to POST /card. Talks to Knot's development environment unless",
       "KNOT_BASE_URL (or --knot-base-url) says otherwise; needs KNOT_CLIENT_ID and KNOT_SECRET."
     })

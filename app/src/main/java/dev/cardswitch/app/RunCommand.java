@@ -1,49 +1,27 @@
 package dev.cardswitch.app;
 
-import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.CardSwitchService;
 import dev.cardswitch.app.runtime.Launch;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code card-switch run}: the service, until SIGTERM or Ctrl-C. Settings come from environment
  * variables or the same-named flags ({@code --knot-base-url} for {@code KNOT_BASE_URL}).
  */
-@Command(name = "run", description = {
-    "Run card-switch until stopped (SIGTERM or Ctrl-C stops it gracefully).",
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+    "Run card-switch until SIGTERM or Ctrl-C (graceful stop).",
     "Unconfigured parts (Kafka, schema registry, Knot) are started embedded.",
     "Settings: environment variables or --name value (see the README)."})
-public final class RunCommand implements Callable<Integer> {
-
-  @Option(names = "--fresh", description = "Delete the embedded broker's data and the local state first.")
-  boolean fresh;
-
-  @CommandLine.Unmatched
-  List<String> settings = new ArrayList<>();
+public final class RunCommand extends SettingsCommand {
 
   @Override
-  public Integer call() throws Exception {
+  int run(AppConfig config) throws Exception {
     PrintStream out = System.out;
-    AppConfig config;
-    try {
-      config = Launch.configure(System.getenv(), settings);
-    } catch (CardSwitchException e) {
-      System.err.println("card-switch: " + e.getMessage());
-      return 2;
-    }
-    if (fresh) {
-      Launch.wipe(config, out);
-    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -62,9 +40,6 @@ public final class RunCommand implements Callable<Integer> {
       out.flush();
       stop.await();
       out.println("card-switch: stopping");
-    } catch (CardSwitchException e) {
-      System.err.println("card-switch: " + e.getMessage());
-      return 1;
     } finally {
       closed.countDown();
     }

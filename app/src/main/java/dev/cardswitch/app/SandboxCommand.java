@@ -21,9 +21,11 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "sandbox",
+    mixinStandardHelpOptions = true,
     description = {
-      "Run the Knot sandbox alone: Knot's development environment (GET /jwe/key, POST /card)",
-      "on this machine, with faults on demand under /_sandbox/. Runs until Ctrl-C."
+      "Run the Knot sandbox alone, until Ctrl-C.",
+      "Knot's development environment (GET /jwe/key, POST /card) on this machine,",
+      "with faults on demand under /_sandbox/."
     })
 public final class SandboxCommand implements Callable<Integer> {
 

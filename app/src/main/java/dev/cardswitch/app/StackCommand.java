@@ -1,50 +1,28 @@
 package dev.cardswitch.app;
 
-import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.DevCardKeys;
 import dev.cardswitch.app.runtime.EmbeddedStack;
-import dev.cardswitch.app.runtime.Launch;
 import dev.cardswitch.app.runtime.Topics;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code card-switch stack}: only the embedded parts (broker, registry, Knot sandbox) and the topics,
  * printing how to point services at them, so card-switch can run as separate processes, several
  * instances included.
  */
-@Command(name = "stack", description = {
-    "Start only the embedded parts (Kafka broker, schema registry, Knot sandbox) and the topics,",
-    "and print how to run card-switch instances against them. Runs until Ctrl-C."})
-public final class StackCommand implements Callable<Integer> {
-
-  @Option(names = "--fresh", description = "Delete the embedded broker's data first.")
-  boolean fresh;
-
-  @CommandLine.Unmatched
-  List<String> settings = new ArrayList<>();
+@Command(name = "stack", mixinStandardHelpOptions = true, description = {
+    "Start only the embedded parts and the topics, for separate instances.",
+    "The Kafka broker, schema registry and Knot sandbox run until Ctrl-C; it prints",
+    "how to point card-switch instances at them."})
+public final class StackCommand extends SettingsCommand {
 
   @Override
-  public Integer call() throws Exception {
+  int run(AppConfig config) throws Exception {
     PrintStream out = System.out;
-    AppConfig config;
-    try {
-      config = Launch.configure(System.getenv(), settings);
-    } catch (CardSwitchException e) {
-      System.err.println("card-switch: " + e.getMessage());
-      return 2;
-    }
-    if (fresh) {
-      Launch.wipe(config, out);
-    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "card-switch-stack-shutdown"));
     try (EmbeddedStack stack = EmbeddedStack.start(config)) {

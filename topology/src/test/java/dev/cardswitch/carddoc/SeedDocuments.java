@@ -21,18 +21,6 @@ final class SeedDocuments {
 
   /** Seed 001's values in a builder, to change one of them. */
   static CardDocument.Builder seed001Builder() {
-    return CardDocument.builder()
-        .firstName("Ada")
-        .lastName("Lovelace")
-        .street("100 Main Street")
-        .street2("#100")
-        .city("NEW YORK")
-        .region("NY")
-        .postalCode("12345")
-        .country("US")
-        .phoneNumber("+11234567890")
-        .number("4242424242424242")
-        .expiration("08/2030")
-        .cvv("012");
+    return dev.cardswitch.topology.TestCards.seedDocument();
   }
 }

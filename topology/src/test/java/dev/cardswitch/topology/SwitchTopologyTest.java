@@ -391,58 +391,38 @@ class SwitchTopologyTest {
   }
 
   @Test
-  void holdsBackWhenTheCallsInFlightAreAtTheLimit() throws Exception {
+  void queuesSwitchesBeyondTheCallsInFlightAndSendsThemAsCallsComplete() {
     stop();
     startWith(TopologyConfig.builder().maxInFlight(1).build());
     loadReference("card-1");
     sendEvent(71, "card-1", true);
-    assertEquals(1, knot.calls().size());
-
-    // The second event must wait for a free slot: complete the first call once the stream thread waits.
-    Thread completer = new Thread(() -> {
-      while (knot.calls().size() < 2 && !Thread.currentThread().isInterrupted()) {
-        if (!knot.call(0).future().isDone() && waitingForSlot()) {
-          knot.call(0).future().complete(FakeKnot.switched(clock.instant()));
-        }
-        Thread.onSpinWait();
-      }
-    });
-    completer.start();
     sendEvent(72, "card-1", true);
-    completer.join(10_000);
+    assertEquals(1, knot.calls().size(), "one call slot: the second switch waits, the stream thread does not");
+
+    knot.call(0).future().complete(FakeKnot.switched(clock.instant()));
+    punctuate();
     assertEquals(2, knot.calls().size(), "the second call starts once the first finished");
+    assertEquals(72L, knot.call(1).taskId());
     knot.call(1).future().complete(FakeKnot.switched(clock.instant()));
-    advance(Duration.ofMillis(20));
+    punctuate();
     assertEquals(2, outcomes.readValuesToList().size());
     assertTrue(deadLetters.isEmpty());
   }
 
   @Test
-  void deadLettersDeadlineExceededWhenNoSlotFreesUpInTime() throws Exception {
+  void deadLettersSwitchesThatFindNoCallSlotBeforeTheirWindowCloses() {
     stop();
     startWith(TopologyConfig.builder().maxInFlight(1).build());
     loadReference("card-1");
     sendEvent(81, "card-1", true);
-    Thread timePasses = new Thread(() -> {
-      while (!waitingForSlot()) {
-        Thread.onSpinWait();
-      }
-      clock.advance(Duration.ofSeconds(16));
-    });
-    timePasses.start();
     sendEvent(82, "card-1", true);
-    timePasses.join(10_000);
-    assertEquals(1, knot.calls().size());
+    advance(Duration.ofSeconds(16));
+    assertEquals(1, knot.calls().size(), "the second switch never reached Knot");
     DeadLetter deadLetter = deadLetters.readValue();
     assertEquals(DeadLetterReason.DEADLINE_EXCEEDED, deadLetter.getReason());
     assertEquals(82L, deadLetter.getTaskId());
     assertTrue(deadLetter.getDetail().contains("over capacity"), deadLetter.getDetail());
-  }
-
-  private boolean waitingForSlot() {
-    return Thread.getAllStackTraces().entrySet().stream().anyMatch(e -> e.getKey().getState() == Thread.State.TIMED_WAITING
-        && java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("acquire")
-            && f.getClassName().endsWith("InFlightLimit")));
+    assertTrue(deadLetters.isEmpty());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.knot.KnotGateway;
 import dev.cardswitch.knot.client.KnotClient;
 import dev.cardswitch.knot.client.KnotClientConfig;
 import dev.cardswitch.registry.BasicCredentials;
@@ -42,6 +43,7 @@ public final class CardSwitchService implements AutoCloseable {
   private final SwitchCounters counters;
   private final JwkSetKeyRing keyRing;
   private final SchemaRegistryClient registry;
+  private volatile boolean staticMember;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
       JwkSetKeyRing keyRing, SchemaRegistryClient registry) {
@@ -75,7 +77,9 @@ public final class CardSwitchService implements AutoCloseable {
     KafkaStreams streams = null;
     AdminServer admin = null;
     try {
-      Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(knot, keyRing, clock, counters), serdes);
+      // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
+      KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
+      Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(gateway, keyRing, clock, counters), serdes);
       streams = new KafkaStreams(topology, streamsProperties(config, bootstrapServers, serdes, clock, replication));
       // A failed stream thread is replaced rather than taking the instance down: its tasks restart
       // from the last commit, and pending calls are re-driven.
@@ -85,7 +89,9 @@ public final class CardSwitchService implements AutoCloseable {
       });
       streams.start();
       admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing, streams, knot, counters);
-      return new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+      service.staticMember = config.instanceId().isPresent();
+      return service;
     } catch (RuntimeException e) {
       if (admin != null) {
         admin.close();
@@ -157,7 +163,13 @@ public final class CardSwitchService implements AutoCloseable {
   @Override
   public void close() {
     admin.close();
-    streams.close(CLOSE_TIMEOUT);
+    // Without a static INSTANCE_ID the instance leaves the group on close, so a roll moves its
+    // partitions at once instead of after the session timeout (45 s, three of Knot's 15 s windows).
+    // A static member stays, so its restart takes its partitions back without a rebalance.
+    streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(staticMember
+            ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+            : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
     knot.close();
     LOG.info("card-switch stopped: {}", counters);
   }

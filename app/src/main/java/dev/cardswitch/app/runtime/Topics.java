@@ -3,7 +3,6 @@ package dev.cardswitch.app.runtime;
 import dev.cardswitch.topology.TopologyConfig;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,22 +38,7 @@ public final class Topics {
         new NewTopic(topology.outcomeTopic(), Optional.of(partitions), rf),
         new NewTopic(topology.deadLetterTopic(), Optional.of(partitions), rf));
     try (Admin admin = Admin.create(props)) {
-      Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = new ArrayList<>();
-      for (NewTopic t : wanted) {
-        if (!existing.contains(t.name())) {
-          missing.add(t);
-        }
-      }
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
+      createMissing(admin, wanted);
       awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
     } catch (ExecutionException e) {
       throw new SettingException(AppConfig.KAFKA_BOOTSTRAP_SERVERS, "could not create card-switch's topics on "
@@ -66,13 +50,44 @@ public final class Topics {
     }
   }
 
+  private static void createMissing(Admin admin, List<NewTopic> wanted) throws ExecutionException, InterruptedException {
+    Instant deadline = Instant.now().plus(TIMEOUT);
+    while (true) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get();
+        return;
+      } catch (ExecutionException e) {
+        boolean again = e.getCause() instanceof TopicExistsException // another instance was quicker
+            || e.getCause() instanceof org.apache.kafka.common.errors.RetriableException; // a busy or new cluster
+        if (!again || Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   // Producing before every partition has a leader can fail, then loop in the idempotent producer.
   private static void awaitLeaders(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
     Instant deadline = Instant.now().plus(TIMEOUT);
     while (true) {
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-      boolean ready = described.values().stream()
-          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      boolean ready;
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+        ready = described.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        // Just created: the metadata may not have reached the broker that answered yet.
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }

@@ -87,6 +87,11 @@ final class CardDataScan {
     return found;
   }
 
+  /** How many records {@code topic} holds (committed or not). */
+  static int topicRecordCount(String bootstrap, String topic) {
+    return readAll(bootstrap, List.of(topic)).size();
+  }
+
   static int topicCount(String bootstrap) throws Exception {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

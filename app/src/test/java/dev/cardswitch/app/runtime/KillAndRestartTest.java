@@ -55,6 +55,9 @@ class KillAndRestartTest {
           "ADMIN_PORT", "0",
           "TOPIC_PARTITIONS", "3",
           "INSTANCE_ID", "kill-test-1"));
+      // The test is about what a crash does, not about the window: give the restart (a JVM start, a
+      // rejoin, a restore; slow on a loaded machine) room to finish inside it.
+      env.put("SWITCH_WINDOW", "120s");
       env.put("KNOT_RATE_LIMIT_PER_SECOND", "10000");
       var registryClient = new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build());
 
@@ -87,6 +90,7 @@ class KillAndRestartTest {
       for (long task : tasks) {
         List<Object> r = results.get(task);
         assertEquals(1, r.size(), "exactly one result for task " + task + ": " + r);
+        assertTrue(r.get(0) instanceof SwitchOutcome, "task " + task + " was switched: " + r.get(0));
         SwitchOutcome outcome = (SwitchOutcome) r.get(0);
         assertEquals(SwitchStatus.SWITCHED, outcome.getStatus());
         int calls = sandbox.calls(task).successes();

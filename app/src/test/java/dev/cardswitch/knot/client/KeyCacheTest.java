@@ -1,5 +1,6 @@
 package dev.cardswitch.knot.client;
 
+import dev.cardswitch.topology.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -20,7 +21,7 @@ class KeyCacheTest {
   private static KnotJwk first;
   private static KnotJwk second;
 
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-06-01T00:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-06-01T00:00:00Z"));
   private final List<CompletableFuture<KnotJwk>> fetches = new ArrayList<>();
   private final KeyCache cache = new KeyCache(() -> {
     CompletableFuture<KnotJwk> f = new CompletableFuture<>();

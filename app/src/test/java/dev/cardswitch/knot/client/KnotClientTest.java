@@ -1,5 +1,6 @@
 package dev.cardswitch.knot.client;
 
+import dev.cardswitch.topology.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -40,7 +41,7 @@ class KnotClientTest {
   private static KnotSandbox sandbox;
 
   private final List<KnotClient> clients = new ArrayList<>();
-  private ManualClock clock;
+  private TestClock clock;
   private TimeWarpScheduler scheduler;
   private CardDocument document;
 
@@ -57,7 +58,7 @@ class KnotClientTest {
   @BeforeEach
   void setUp() {
     sandbox.reset();
-    clock = new ManualClock(T0);
+    clock = new TestClock(T0);
     scheduler = new TimeWarpScheduler(clock);
     document = TestCards.seed001().build();
   }

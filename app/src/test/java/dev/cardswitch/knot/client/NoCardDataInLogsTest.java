@@ -1,5 +1,6 @@
 package dev.cardswitch.knot.client;
 
+import dev.cardswitch.topology.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +64,7 @@ class NoCardDataInLogsTest {
     String logs;
     try (LogCapture capture = LogCapture.capture();
         KnotSandbox sandbox = KnotSandbox.builder().seed(11).start()) {
-      ManualClock clock = new ManualClock(Instant.now());
+      TestClock clock = new TestClock(Instant.now());
       TimeWarpScheduler scheduler = new TimeWarpScheduler(clock);
       KnotClientConfig config = KnotClientConfig.builder().knotBaseUrl(sandbox.baseUrl())
           .knotCredentials(sandbox.credentials()).knotMaxAttempts(3).build();

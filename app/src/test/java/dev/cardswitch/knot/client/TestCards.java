@@ -17,19 +17,7 @@ public final class TestCards {
 
   /** Seed 001's example document ("sufficient to pass validation" in Knot's development environment). */
   public static CardDocument.Builder seed001() {
-    return CardDocument.builder()
-        .firstName("Ada")
-        .lastName("Lovelace")
-        .street("100 Main Street")
-        .street2("#100")
-        .city("NEW YORK")
-        .region("NY")
-        .postalCode("12345")
-        .country("US")
-        .phoneNumber("+11234567890")
-        .number("4242424242424242")
-        .expiration("08/2030")
-        .cvv("012");
+    return dev.cardswitch.topology.TestCards.seedDocument();
   }
 
   /** A {@code jweForKey} for the gateway: encrypts the document for the key it is given. */

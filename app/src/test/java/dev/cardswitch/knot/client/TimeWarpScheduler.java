@@ -1,5 +1,6 @@
 package dev.cardswitch.knot.client;
 
+import dev.cardswitch.topology.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +18,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A scheduler for tests in which scheduled delays take no real time: scheduling a task advances
- * the {@link ManualClock} by its delay and runs it at once on another thread. Every delay asked for
+ * the {@link TestClock} by its delay and runs it at once on another thread. Every delay asked for
  * is recorded. Thread-safe.
  */
 public final class TimeWarpScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
-  private final ManualClock clock;
+  private final TestClock clock;
   private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "time-warp");
     t.setDaemon(true);
@@ -30,7 +31,7 @@ public final class TimeWarpScheduler extends AbstractExecutorService implements 
   });
   private final List<Duration> delays = new ArrayList<>();
 
-  public TimeWarpScheduler(ManualClock clock) {
+  public TimeWarpScheduler(TestClock clock) {
     this.clock = clock;
   }
 

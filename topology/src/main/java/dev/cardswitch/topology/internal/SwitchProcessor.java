@@ -18,6 +18,7 @@ import dev.cardswitch.schemas.internal.WaitingSwitches;
 import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.TopologyConfig;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -39,18 +40,23 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * The switch itself, on the card_id partition where the request meets its card reference: open the
- * envelope, validate the card, hand it to Knot, and turn Knot's answer into exactly one outcome or
- * dead letter.
+ * The switch itself, on the card_id partition where the request meets its card reference: queue
+ * it, then open the envelope, validate the card, hand it to Knot, and turn Knot's answer into
+ * exactly one outcome or dead letter.
  *
- * <p>The call to Knot never blocks the stream thread: the pending switch is written to a
- * changelogged store, and the card is sent by a punctuator once that write is committed (so a crash
- * can never hide a call that was made); the HTTP completion only queues its result (and frees a
- * call slot); the punctuator forwards the results and clears the pending entries, in one
- * transaction. A pending entry found after a restart is a call that was in
- * flight when the process stopped: it is sent again (counted as re-sent), or dead-lettered if its
- * window has closed. Records forwarded from a punctuator carry no source coordinates, so each
- * pending entry keeps the event's own topic, partition and offset for the outcome.
+ * <p>Nothing here blocks the stream thread. {@link #process} only checks the request and records it
+ * in the changelogged pending store (no card data: the envelope is opened later, from the card
+ * reference store). A wall-clock punctuator then, in order: forwards the results of finished calls;
+ * sends the queued switches whose pending entry is committed (see {@link CommitMarker}: a crash can
+ * then never hide a call that was made) while call slots are free; dead-letters queued switches
+ * whose window closed first (over capacity: back-pressure by deadline, memory bounded by the window,
+ * nothing dropped). The HTTP completion only wipes the clear card, frees its slot and queues the
+ * result. Records forwarded from a punctuator carry no source coordinates, so each pending entry
+ * keeps the event's own topic, partition and offset.
+ *
+ * <p>After a restart, pending entries this instance did not write are switches that may have been
+ * sent before the process stopped: they are sent again, marked {@code resent_after_restart}
+ * (conservatively: one queued but not yet sent is marked too), or dead-lettered if their window closed.
  *
  * <p>One instance per stream task, used by its stream thread only; the completion queue is the only
  * state the HTTP threads touch.
@@ -59,8 +65,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
 
   private record Completion(String taskKey, KnotCallResult result, Throwable error) {}
 
-  /** A switch written to the pending store and waiting for that write to be committed. */
-  private record Ready(String taskKey, SwitchRequest request, CardDocument document, long writtenBeforeCommit) {}
+  /** A switch recorded in the pending store, waiting for its commit and a call slot. */
+  private record Queued(String taskKey, Instant deadline, long writtenBeforeCommit, boolean restored) {}
 
   private final TopologyConfig config;
   private final SwitchPorts ports;
@@ -68,10 +74,10 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   private final CardDocumentValidator validator;
   private final KnotJweEncrypter jwe = new KnotJweEncrypter();
   private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
-  private final java.util.ArrayDeque<Ready> awaitingCommit = new java.util.ArrayDeque<>();
-  /** Tasks whose call this instance started and has not yet seen complete (stream thread only). */
-  private final Set<String> dispatchedHere = new HashSet<>();
-  private boolean interruptedCallsResumed;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+  /** Tasks queued or in flight from this instance (stream thread only). */
+  private final Set<String> known = new HashSet<>();
+  private boolean restoredQueued;
 
   private ProcessorContext<String, Result> context;
   private KeyValueStore<String, WaitingSwitches> waiting;
@@ -96,9 +102,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.references = context.getStateStore(StoreNames.CARD_REFERENCES);
     this.marker = context.getStateStore(StoreNames.COMMIT_MARKER);
     context.schedule(config.completionInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
-      resumeInterruptedCalls();
-      sendCommitted();
+      queueRestoredSwitches();
       forwardCompletions();
+      sendQueued();
     });
     context.schedule(config.waitScanInterval(), PunctuationType.WALL_CLOCK_TIME, t -> expireWaiting());
   }
@@ -128,13 +134,62 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       park(record.key(), request);
       return;
     }
-    dispatch(request, candidate.reference(), 1, record.timestamp());
+    pending.put(taskKey, PendingSwitch.newBuilder()
+        .setRequest(request)
+        .setCardLastFour(candidate.reference().getLastFour())
+        .setDispatches(0)
+        .setDispatchedAt(now)
+        .build());
+    known.add(taskKey);
+    queue.add(new Queued(taskKey, request.getDeadlineAt(), marker.commits(), false));
+    context.commit(); // the sooner the pending entry is committed, the sooner the card can leave
   }
 
-  /** Open the envelope, validate, reserve a call slot, record the pending switch, call Knot. */
-  private void dispatch(SwitchRequest request, CardReference reference, int dispatches, long timestamp) {
-    String taskKey = taskKey(request);
-    Instant now = ports.clock().instant();
+  /** Sends queued switches, oldest first, while their entry is committed and a call slot is free. */
+  private void sendQueued() {
+    Queued head;
+    while ((head = queue.peek()) != null && head.writtenBeforeCommit() < marker.commits()) {
+      Instant now = ports.clock().instant();
+      if (!now.isBefore(head.deadline())) {
+        queue.poll();
+        known.remove(head.taskKey());
+        PendingSwitch entry = pending.delete(head.taskKey());
+        if (entry != null) {
+          deadLetter(head.taskKey(), DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED,
+                  "no call slot to Knot freed up before the window closed (" + limit.inFlight()
+                      + " calls in flight): card-switch is over capacity; add instances or raise KNOT_MAX_IN_FLIGHT",
+                  now)
+              .request(entry.getRequest()).cardLastFour(entry.getCardLastFour())
+              .resentAfterRestart(head.restored()), now.toEpochMilli());
+        }
+        continue;
+      }
+      if (!limit.tryAcquire()) {
+        return; // every slot is taken: the calls in flight free them as they complete
+      }
+      queue.poll();
+      dispatch(head, now);
+    }
+  }
+
+  /** Holding a call slot: opens the envelope, validates the card and sends it; frees the slot on any failure. */
+  private void dispatch(Queued queued, Instant now) {
+    String taskKey = queued.taskKey();
+    PendingSwitch entry = pending.get(taskKey);
+    if (entry == null) {
+      limit.release();
+      known.remove(taskKey);
+      return;
+    }
+    SwitchRequest request = entry.getRequest();
+    String cardId = request.getEvent().getData().getCardId();
+    ValueAndTimestamp<CardReference> stored = references.get(cardId);
+    if (stored == null || stored.value() == null) {
+      fail(taskKey, DeadLetters.draft(DeadLetterReason.NO_CARD_REFERENCE, "the card reference for card_id " + cardId
+          + " was deleted before the card could be sent; load it again, then replay", now).request(request));
+      return;
+    }
+    CardReference reference = stored.value();
     CardDocument document;
     byte[] clear = null;
     try {
@@ -142,16 +197,16 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       document = CardDocument.fromJson(clear);
     } catch (EnvelopeException e) {
       boolean unknownKey = EnvelopeException.UNKNOWN_ENVELOPE_KEY.equals(e.reason());
-      deadLetter(taskKey, DeadLetters.draft(
+      fail(taskKey, DeadLetters.draft(
           unknownKey ? DeadLetterReason.UNKNOWN_ENVELOPE_KEY : DeadLetterReason.UNDECRYPTABLE_ENVELOPE,
           (unknownKey
               ? "the card envelope is encrypted to a key card-switch does not hold: add that key to CARD_KEYS, then replay: "
               : "the card envelope cannot be opened: re-encrypt the card reference to card-switch's key (GET /keys): ")
               + e.getMessage(), now)
-          .request(request).cardLastFour(reference.getLastFour()), timestamp);
+          .request(request).cardLastFour(reference.getLastFour()));
       return;
     } catch (InvalidCardDocumentException e) {
-      invalidCard(taskKey, request, reference, e.violations(), now, timestamp);
+      fail(taskKey, invalidCard(request, reference, e.violations(), now));
       return;
     } finally {
       if (clear != null) {
@@ -161,54 +216,16 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     List<Violation> violations = validator.validate(document);
     if (!violations.isEmpty()) {
       document.close();
-      invalidCard(taskKey, request, reference, violations, now, timestamp);
+      fail(taskKey, invalidCard(request, reference, violations, now));
       return;
     }
-    if (!limit.acquire(request.getDeadlineAt(), ports.clock())) {
-      document.close();
-      deadLetter(taskKey, DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED,
-          "no call slot to Knot freed up before the deadline (" + limit.inFlight()
-              + " calls in flight): card-switch is over capacity; add instances or raise MAX_IN_FLIGHT", ports.clock().instant())
-          .request(request).cardLastFour(reference.getLastFour()), timestamp);
-      return;
-    }
-    pending.put(taskKey, PendingSwitch.newBuilder()
-        .setRequest(request)
-        .setCardLastFour(reference.getLastFour())
-        .setDispatches(dispatches)
-        .setDispatchedAt(now)
-        .build());
-    dispatchedHere.add(taskKey);
+    // A switch restored after a restart may have been sent before it: count at least one send then.
+    int dispatches = (queued.restored() ? Math.max(entry.getDispatches(), 1) : entry.getDispatches()) + 1;
+    pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(dispatches).setDispatchedAt(now).build());
     if (dispatches > 1) {
-      // Re-sending a pending switch restored from the changelog: it was committed before, send now.
       ports.metrics().resentAfterRestart();
-      send(taskKey, request, document);
-    } else {
-      // The pending switch must be committed before the card leaves (see CommitMarker): ask for an
-      // early commit and send from the punctuator once it is done.
-      awaitingCommit.add(new Ready(taskKey, request, document, marker.commits()));
-      context.commit();
     }
-  }
-
-  /** Sends the switches whose pending entry is committed (punctuator, stream thread). */
-  private void sendCommitted() {
-    Ready ready;
-    while ((ready = awaitingCommit.peek()) != null && ready.writtenBeforeCommit() < marker.commits()) {
-      awaitingCommit.poll();
-      Instant now = ports.clock().instant();
-      if (!now.isBefore(ready.request().getDeadlineAt())) {
-        ready.document().close();
-        limit.release();
-        dispatchedHere.remove(ready.taskKey());
-        PendingSwitch entry = pending.delete(ready.taskKey());
-        deadLetter(ready.taskKey(), DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED,
-                "the window closed while the switch waited for its commit; Knot was not called", now)
-            .request(ready.request()).cardLastFour(entry == null ? null : entry.getCardLastFour()), now.toEpochMilli());
-        continue;
-      }
-      send(ready.taskKey(), ready.request(), ready.document());
-    }
+    send(taskKey, request, document);
   }
 
   /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
@@ -238,32 +255,26 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     }
   }
 
-  /**
-   * The task is leaving this thread (a rebalance, a shutdown): switches not yet sent stay in the
-   * pending store for whoever runs the task next; their clear card data is wiped and their call
-   * slots freed here.
-   */
-  @Override
-  public void close() {
-    Ready ready;
-    while ((ready = awaitingCommit.poll()) != null) {
-      ready.document().close();
-      limit.release();
-    }
+  /** A switch that could not be sent: free its slot, clear its entry, dead-letter it. */
+  private void fail(String taskKey, DeadLetters draft) {
+    limit.release();
+    known.remove(taskKey);
+    pending.delete(taskKey);
+    deadLetter(taskKey, draft, ports.clock().millis());
   }
 
   /** Turns finished calls into outcomes and dead letters (punctuator, stream thread). */
   private void forwardCompletions() {
     Completion completion;
     while ((completion = completions.poll()) != null) {
-      dispatchedHere.remove(completion.taskKey());
+      known.remove(completion.taskKey());
       PendingSwitch entry = pending.delete(completion.taskKey());
       if (entry == null) {
         continue; // a completion of a call started by an earlier instance of this task; already accounted for
       }
       Instant now = ports.clock().instant();
       SwitchRequest request = entry.getRequest();
-      boolean resent = entry.getDispatches() > 1;
+      boolean resent = entry.getDispatches() > 1; // counts this send too: more means one before a restart
       long timestamp = now.toEpochMilli();
       if (completion.error() != null) {
         deadLetter(completion.taskKey(), DeadLetters.draft(DeadLetterReason.INTERNAL_ERROR,
@@ -272,75 +283,52 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         continue;
       }
       KnotCallResult result = completion.result();
-      switch (result.outcome()) {
-        case SWITCHED -> {
-          switched.put(completion.taskKey(), now.toEpochMilli(), now.toEpochMilli());
-          ports.metrics().outcome("SWITCHED");
-          context.forward(new Record<>(completion.taskKey(), Result.of(Outcomes.switched(request.getEvent(),
-              request.getDeadlineAt(), now, request.getSourceTopic(), request.getSourcePartition(),
-              request.getSourceOffset(), entry.getCardLastFour(), result, resent)), timestamp));
-        }
-        case PERMANENT -> knotFailure(completion.taskKey(), entry, result, DeadLetterReason.KNOT_REJECTED,
-            "Knot rejected the card for good: " + result.detail(), now);
-        case AUTH -> knotFailure(completion.taskKey(), entry, result, DeadLetterReason.KNOT_AUTH_FAILED,
-            "Knot refused card-switch's credentials (401): check KNOT_CLIENT_ID and KNOT_SECRET; " + result.detail(), now);
-        case UNAVAILABLE -> knotFailure(completion.taskKey(), entry, result, DeadLetterReason.KNOT_UNAVAILABLE,
-            "Knot was unavailable until the window closed: " + result.detail(), now);
-        case DEADLINE -> knotFailure(completion.taskKey(), entry, result, DeadLetterReason.DEADLINE_EXCEEDED,
-            "the window closed before Knot accepted the card: " + result.detail(), now);
+      if (result.outcome() == KnotCallResult.Outcome.SWITCHED) {
+        switched.put(completion.taskKey(), timestamp, timestamp);
+        ports.metrics().outcome("SWITCHED");
+        context.forward(new Record<>(completion.taskKey(), Result.of(Outcomes.switched(request.getEvent(),
+            request.getDeadlineAt(), now, request.getSourceTopic(), request.getSourcePartition(),
+            request.getSourceOffset(), entry.getCardLastFour(), result, resent)), timestamp));
+        continue;
       }
+      DeadLetterReason reason = switch (result.outcome()) {
+        case PERMANENT -> DeadLetterReason.KNOT_REJECTED;
+        case AUTH -> DeadLetterReason.KNOT_AUTH_FAILED;
+        case UNAVAILABLE -> DeadLetterReason.KNOT_UNAVAILABLE;
+        default -> DeadLetterReason.DEADLINE_EXCEEDED;
+      };
+      String detail = switch (result.outcome()) {
+        case PERMANENT -> "Knot rejected the card for good: ";
+        case AUTH -> "Knot refused card-switch's credentials (401): check KNOT_CLIENT_ID and KNOT_SECRET; ";
+        case UNAVAILABLE -> "Knot was unavailable until the window closed: ";
+        default -> "the window closed before Knot accepted the card: ";
+      } + result.detail();
+      deadLetter(completion.taskKey(), DeadLetters.draft(reason, detail, now)
+          .request(request).cardLastFour(entry.getCardLastFour()).knot(result).resentAfterRestart(resent), timestamp);
     }
-  }
-
-  private void knotFailure(String taskKey, PendingSwitch entry, KnotCallResult result, DeadLetterReason reason,
-      String detail, Instant now) {
-    deadLetter(taskKey, DeadLetters.draft(reason, detail, now)
-        .request(entry.getRequest())
-        .cardLastFour(entry.getCardLastFour())
-        .knot(result)
-        .resentAfterRestart(entry.getDispatches() > 1), now.toEpochMilli());
   }
 
   /**
-   * Once per processor instance, after the stores are restored: a pending entry that this instance
-   * did not start is a call interrupted by a crash, a kill or a move of the task; send it again.
+   * Once per processor instance, after the stores are restored: pending entries this instance did
+   * not write belong to a previous run (a crash, a kill, a move of the task): queue them again, ahead
+   * of new work, as already committed.
    */
-  private void resumeInterruptedCalls() {
-    if (interruptedCallsResumed) {
+  private void queueRestoredSwitches() {
+    if (restoredQueued) {
       return;
     }
-    interruptedCallsResumed = true;
-    List<PendingSwitch> interrupted = new ArrayList<>();
+    restoredQueued = true;
+    List<Queued> restored = new ArrayList<>();
     try (KeyValueIterator<String, PendingSwitch> all = pending.all()) {
       while (all.hasNext()) {
         KeyValue<String, PendingSwitch> entry = all.next();
-        if (!dispatchedHere.contains(entry.key)) {
-          interrupted.add(entry.value);
+        if (known.add(entry.key)) {
+          restored.add(new Queued(entry.key, entry.value.getRequest().getDeadlineAt(), -1, true));
         }
       }
     }
-    for (PendingSwitch entry : interrupted) {
-      SwitchRequest request = entry.getRequest();
-      String taskKey = taskKey(request);
-      Instant now = ports.clock().instant();
-      pending.delete(taskKey);
-      String cardId = request.getEvent().getData().getCardId();
-      if (!now.isBefore(request.getDeadlineAt())) {
-        deadLetter(taskKey, DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED,
-                "card-switch stopped with this call to Knot in flight and restarted after the window closed;"
-                    + " Knot may or may not have received the card", now)
-            .request(request).cardLastFour(entry.getCardLastFour()), now.toEpochMilli());
-        continue;
-      }
-      ValueAndTimestamp<CardReference> reference = references.get(cardId);
-      if (reference == null || reference.value() == null) {
-        deadLetter(taskKey, DeadLetters.draft(DeadLetterReason.NO_CARD_REFERENCE,
-                "card-switch restarted with this call in flight and the card reference for card_id " + cardId
-                    + " is gone (deleted meanwhile), so the card cannot be sent again", now)
-            .request(request).cardLastFour(entry.getCardLastFour()), now.toEpochMilli());
-        continue;
-      }
-      dispatch(request, reference.value(), entry.getDispatches() + 1, now.toEpochMilli());
+    for (int i = restored.size() - 1; i >= 0; i--) {
+      queue.addFirst(restored.get(i));
     }
   }
 
@@ -404,18 +392,24 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     }
   }
 
-  private void invalidCard(String taskKey, SwitchRequest request, CardReference reference, List<Violation> violations,
-      Instant now, long timestamp) {
-    deadLetter(taskKey, DeadLetters.draft(DeadLetterReason.INVALID_CARD_DATA,
+  private DeadLetters invalidCard(SwitchRequest request, CardReference reference, List<Violation> violations,
+      Instant now) {
+    return DeadLetters.draft(DeadLetterReason.INVALID_CARD_DATA,
             "the card document breaks " + violations.size() + " of Knot's rules (see invalid_fields):"
                 + " correct the card reference, then replay", now)
-        .request(request).cardLastFour(reference.getLastFour()).violations(violations), timestamp);
+        .request(request).cardLastFour(reference.getLastFour()).violations(violations);
   }
 
   private void deadLetter(String taskKey, DeadLetters draft, long timestamp) {
     var deadLetter = draft.build();
     ports.metrics().deadLetter(deadLetter.getReason().name());
     context.forward(new Record<>(taskKey, Result.of(deadLetter), timestamp));
+  }
+
+  /** The task is leaving this thread: queued switches stay in the pending store for its next owner. */
+  @Override
+  public void close() {
+    queue.clear();
   }
 
   /** Our own exceptions carry safe messages; anything else is named by its class only. */

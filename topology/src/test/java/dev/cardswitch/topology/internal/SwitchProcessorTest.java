@@ -116,6 +116,7 @@ class SwitchProcessorTest {
 
   @Test
   void sendsTheCardOnlyOnceThePendingSwitchIsCommitted() {
+    references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
     processor.init(context);
     processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
     assertTrue(context.committed(), "an early commit is asked for");
@@ -168,16 +169,20 @@ class SwitchProcessorTest {
   }
 
   @Test
-  void wipesAndFreesWhatItHadNotSentWhenTheTaskLeaves() {
+  void neverWaitsForACallSlotAndLeavesQueuedSwitchesToTheTasksNextOwner() {
+    references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
     InFlightLimit limit = new InFlightLimit(1);
     processor = new SwitchProcessor(TopologyConfig.defaults(),
         new SwitchPorts(knot, JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters),
         limit);
     processor.init(context);
     processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
+    processor.process(new Record<>("card-1", new Candidate(request(2, "card-1"), reference("card-1"), false), 0L));
+    marker.flush();
+    punctuateCompletions();
+    assertEquals(1, knot.calls().size());
     assertEquals(1, limit.inFlight());
     processor.close();
-    assertEquals(0, limit.inFlight(), "the call slot is free again");
-    assertEquals(1, pending.approximateNumEntries(), "the pending switch stays for the task's next owner");
+    assertEquals(2, pending.approximateNumEntries(), "both switches stay pending for the task's next owner");
   }
 }

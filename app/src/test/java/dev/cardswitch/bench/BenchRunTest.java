@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,23 +38,30 @@ class BenchRunTest {
     return JSON.readTree(report.jsonLine());
   }
 
+  /**
+   * One benchmark with its baseline (one stream thread, so the baseline's bound is 1/L), to keep the
+   * test to two service starts.
+   */
   @Test
-  void aShortBenchAccountsForEveryEventAndMeasuresTheServiceProcess() throws Exception {
-    BenchSettings settings = BenchSettings.builder().events(200).warmup(20).latency(Duration.ofMillis(50))
-        .verifyShare(0.05).javaOptions(List.of("-Xmx512m")).build();
+  void aShortBenchAccountsForEveryEventMeasuresTheServiceAndItsBlockingBaseline() throws Exception {
+    BenchSettings settings = BenchSettings.builder().events(60).warmup(20).latency(Duration.ofMillis(100)).jitter(0)
+        .verifyShare(0.05).javaOptions(List.of("-Xmx512m")).baseline(true).build();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    JsonNode json = run(settings, "2", out);
+    JsonNode json = run(settings, "1", out);
 
-    for (String key : Stream.concat(BenchReport.JSON_KEYS.stream(), BenchReport.SETTING_KEYS.stream()).toList()) {
-      assertTrue(json.has(key), key + " in " + json);
+    String printed = out.toString(StandardCharsets.UTF_8);
+    for (List<String> keys : List.of(BenchReport.JSON_KEYS, BenchReport.BASELINE_KEYS, BenchReport.SETTING_KEYS)) {
+      for (String key : keys) {
+        assertTrue(json.has(key), key + " in " + json);
+      }
     }
-    assertEquals(200, json.get("events").asInt());
-    assertEquals(0, json.get("missing").asLong(), out.toString(StandardCharsets.UTF_8));
+    assertEquals(60, json.get("events").asInt());
+    assertEquals(0, json.get("missing").asLong(), printed);
     assertEquals(0, json.get("duplicates").asLong());
-    assertEquals(200, json.get("switched").asLong(), "every valid card is switched at 50 ms");
+    assertEquals(60, json.get("switched").asLong(), "every valid card is switched at 100 ms: " + printed);
     assertEquals(0, json.get("deadline_misses").asLong());
-    assertEquals(200, json.get("knot_calls").asLong(), "one accepted /card per measured task");
+    assertEquals(60, json.get("knot_calls").asLong(), "one accepted /card per measured task");
     assertTrue(json.get("switches_per_s").asDouble() > 0, json.toString());
     assertTrue(json.get("cpu_ms_per_switch").asDouble() > 0, json.toString());
     assertEquals("proc", json.get("cpu_source").asText());
@@ -65,32 +71,23 @@ class BenchRunTest {
     assertTrue(json.get("heap_peak_mb").asDouble() > 0, json.toString());
     assertTrue(json.get("heap_max_mb").asDouble() <= 512, "the service ran with -Xmx512m: " + json);
     assertTrue(json.get("rss_peak_mb").asDouble() > json.get("heap_peak_mb").asDouble() / 4, json.toString());
-    assertTrue(json.get("p50_card_ms").asLong() >= 40, "no switch beats Knot's least latency (40 ms): " + json);
+    assertTrue(json.get("p50_card_ms").asLong() >= 100, "no switch beats Knot's latency (100 ms): " + json);
     assertTrue(json.get("p99_card_ms").asLong() >= json.get("p50_card_ms").asLong(), json.toString());
     assertTrue(json.get("p99_outcome_ms").asLong() >= json.get("p99_card_ms").asLong(),
         "an outcome is visible only after it was decided: " + json);
-    assertEquals(50, json.get("latency_ms").asLong());
+    assertEquals(100, json.get("latency_ms").asLong());
     assertEquals(3, json.get("partitions").asInt());
+    assertEquals(1, json.get("threads").asInt());
     assertEquals("embedded", json.get("kafka").asText());
-    assertTrue(Files.list(dataDir.resolve(Bench.FOLDER).resolve("logs")).findAny().isPresent(),
-        "the service's log is kept");
-  }
 
-  @Test
-  void theBaselineBlocksOnKnotAndCardSwitchDoesNot() throws Exception {
-    BenchSettings settings = BenchSettings.builder().events(100).warmup(0).latency(Duration.ofMillis(100)).jitter(0)
-        .baseline(true).build();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    JsonNode json = run(settings, "1", out);
-
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertFalse(printed.contains("WARNING"), printed);
+    assertFalse(printed.contains("WARNING"), "the baseline's service blocked on Knot: " + printed);
     double baseline = json.get("baseline_switches_per_s").asDouble();
     // One stream thread, blocked 100 ms per call: at most 10 switches a second.
     assertTrue(baseline > 0 && baseline <= 11, json.toString());
     assertTrue(json.get("ratio").asDouble() > 2, json.toString());
     assertEquals(0, json.get("baseline_missing").asLong());
     assertEquals(0, json.get("baseline_duplicates").asLong());
+    assertTrue(Files.list(dataDir.resolve(Bench.FOLDER).resolve("logs")).count() == 2,
+        "the two services' logs are kept");
   }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {
-      DemoCommand.class, RunCommand.class, StackCommand.class, SandboxCommand.class, KnotCheckCommand.class,
+      DemoCommand.class, RunCommand.class, StackCommand.class, SandboxCommand.class, KnotCheckCommand.class, SoakCommand.class,
       VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",

@@ -77,7 +77,7 @@ public final class ReliabilityReport {
     long twice = results.stream().mapToLong(ScenarioResult::acceptedTwice).sum();
     List<String> failed = results.stream().filter(r -> !r.passed()).map(ScenarioResult::fault).toList();
     StringBuilder s = new StringBuilder();
-    s.append(results.size()).append(" fault runs, ").append(events).append(" events: ")
+    s.append(results.size()).append(results.size() == 1 ? " fault run, " : " fault runs, ").append(events).append(" events: ")
         .append(lost).append(" lost, ").append(duplicates).append(" duplicates, ")
         .append(resent).append(" cards re-sent after a restart (marked), ")
         .append(twice).append(" accepted twice by Knot; longest time to recover ")

@@ -171,9 +171,10 @@ public final class ScenarioRun {
       } catch (Exception e) {
         runFailures.add("the fault script failed: " + e);
       }
-      context.detail("waiting for results");
+      context.detail("");
       try {
         producing.get();
+        context.detail("waiting for results");
       } catch (ExecutionException e) {
         runFailures.add("producing the events failed: " + e.getCause());
       }

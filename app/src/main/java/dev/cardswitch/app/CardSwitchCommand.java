@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {
-      DemoCommand.class, BenchCommand.class, RunCommand.class, StackCommand.class, SandboxCommand.class,
-      KnotCheckCommand.class, LoadReferencesCommand.class, KeysCommand.class,
+      DemoCommand.class, BenchCommand.class, SoakCommand.class, RunCommand.class, StackCommand.class,
+      SandboxCommand.class, KnotCheckCommand.class, LoadReferencesCommand.class, KeysCommand.class,
       VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",

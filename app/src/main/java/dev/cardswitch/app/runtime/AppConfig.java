@@ -29,6 +29,7 @@ public final class AppConfig {
   public static final String STATE_DIR = "STATE_DIR";
   public static final String NUM_STREAM_THREADS = "NUM_STREAM_THREADS";
   public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
+  public static final String COMMIT_INTERVAL = "COMMIT_INTERVAL";
   public static final String WEBHOOK_TOPIC = "WEBHOOK_TOPIC";
   public static final String CARD_REFERENCE_TOPIC = "CARD_REFERENCE_TOPIC";
   public static final String OUTCOME_TOPIC = "OUTCOME_TOPIC";
@@ -53,6 +54,12 @@ public final class AppConfig {
   public static final String DEFAULT_DATA_DIR = ".card-switch";
   public static final int DEFAULT_NUM_STREAM_THREADS = 2;
   public static final String DEFAULT_PROCESSING_GUARANTEE = "exactly_once_v2";
+  /**
+   * A switch leaves only once its pending entry is committed, and its outcome is visible only once
+   * committed: each event waits about two commit intervals. Shorter than Kafka Streams' 100 ms
+   * default for exactly-once, long enough that a transaction carries many switches.
+   */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
   public static final int DEFAULT_TOPIC_PARTITIONS = 6;
   /** -1: the broker's default replication factor. */
   public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = -1;
@@ -82,6 +89,7 @@ public final class AppConfig {
   private final Path stateDir;
   private final int numStreamThreads;
   private final String processingGuarantee;
+  private final Duration commitInterval;
   private final TopologyConfig topology;
   private final int topicPartitions;
   private final int topicReplicationFactor;
@@ -109,6 +117,11 @@ public final class AppConfig {
     if (!Set.of("exactly_once_v2", "at_least_once").contains(processingGuarantee)) {
       throw new SettingException(PROCESSING_GUARANTEE, PROCESSING_GUARANTEE + " is \"" + processingGuarantee
           + "\": use exactly_once_v2 (the default) or at_least_once");
+    }
+    this.commitInterval = s.duration(COMMIT_INTERVAL, DEFAULT_COMMIT_INTERVAL);
+    if (commitInterval.isZero() || commitInterval.isNegative()) {
+      throw new SettingException(COMMIT_INTERVAL, COMMIT_INTERVAL + " is " + commitInterval
+          + ": give a positive duration such as 50ms");
     }
     try {
       TopologyConfig.Builder t = TopologyConfig.builder()
@@ -192,6 +205,7 @@ public final class AppConfig {
   public Path dataDir() { return dataDir; }
   public Path stateDir() { return stateDir; }
   public int numStreamThreads() { return numStreamThreads; }
+  public Duration commitInterval() { return commitInterval; }
   public String processingGuarantee() { return processingGuarantee; }
   public TopologyConfig topology() { return topology; }
   public int topicPartitions() { return topicPartitions; }
@@ -240,7 +254,7 @@ public final class AppConfig {
   private static Set<String> knownSettings() {
     Set<String> names = new LinkedHashSet<>(List.of(
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
-        NUM_STREAM_THREADS, PROCESSING_GUARANTEE, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
+        NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         KNOT_BLOCKING_BASELINE,

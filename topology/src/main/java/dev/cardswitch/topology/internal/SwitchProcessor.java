@@ -141,8 +141,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         .setDispatchedAt(now)
         .build());
     known.add(taskKey);
+    // No context.commit() here: a commit per record caps a stream thread at one transaction per
+    // record (tens of ms each); the commit interval batches many switches into one transaction.
     queue.add(new Queued(taskKey, request.getDeadlineAt(), marker.commits(), false));
-    context.commit(); // the sooner the pending entry is committed, the sooner the card can leave
   }
 
   /** Sends queued switches, oldest first, while their entry is committed and a call slot is free. */

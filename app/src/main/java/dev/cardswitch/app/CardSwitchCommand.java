@@ -41,7 +41,16 @@ public final class CardSwitchCommand implements Runnable {
     return new CommandLine(new CardSwitchCommand()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
+  /** JVM property sizing the common fork-join pool; read once, when that pool is first used. */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    // The JDK HTTP client hands each sendAsync completion to CompletableFuture's default executor,
+    // which on a machine of 2 cores or fewer (common pool parallelism 1) starts a new thread per
+    // task: a thread per POST /card. Two pool threads make it a queue instead.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
     System.exit(commandLine().execute(args));
   }
 }

@@ -220,10 +220,12 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       fail(taskKey, invalidCard(request, reference, violations, now));
       return;
     }
-    // A switch restored after a restart may have been sent before it: count at least one send then.
-    int dispatches = (queued.restored() ? Math.max(entry.getDispatches(), 1) : entry.getDispatches()) + 1;
-    pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(dispatches).setDispatchedAt(now).build());
-    if (dispatches > 1) {
+    // A first send is not written back: a restart treats every restored entry as possibly sent
+    // already (at least one earlier send), so rewriting it would only cost a changelog record per
+    // switch. A re-send after a restart is written, so the next restart counts it too.
+    if (queued.restored()) {
+      int dispatches = Math.max(entry.getDispatches(), 1) + 1;
+      pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(dispatches).setDispatchedAt(now).build());
       ports.metrics().resentAfterRestart();
     }
     send(taskKey, request, document);

@@ -1,6 +1,7 @@
 package dev.cardswitch.topology.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
@@ -119,7 +120,7 @@ class SwitchProcessorTest {
     references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
     processor.init(context);
     processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
-    assertTrue(context.committed(), "an early commit is asked for");
+    assertFalse(context.committed(), "no commit per record: the commit interval batches many switches per transaction");
     assertEquals(1, pending.approximateNumEntries());
 
     punctuateCompletions();
@@ -152,6 +153,29 @@ class SwitchProcessorTest {
     assertTrue(result.outcome().getResentAfterRestart());
     assertEquals(42L + 5, result.outcome().getSourceOffset(), "the source coordinates come from the pending entry");
     assertEquals(0, pending.approximateNumEntries());
+  }
+
+  @Test
+  void writesNothingBackOnAFirstSendYetARestartCountsTheEntryAsPossiblySent() {
+    references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
+    processor.init(context);
+    processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
+    marker.flush();
+    punctuateCompletions();
+    assertEquals(1, knot.calls().size());
+    PendingSwitch afterSend = pending.get("1");
+    assertEquals(0, afterSend.getDispatches(), "the first send costs no changelog record");
+
+    // The process dies with the call in flight; the next owner restores the same entry.
+    SwitchProcessor next = new SwitchProcessor(TopologyConfig.defaults(),
+        new SwitchPorts(knot, JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters),
+        new InFlightLimit(16));
+    int firstOfNext = context.scheduledPunctuators().size();
+    next.init(context); // same stores: what the changelog restores
+    context.scheduledPunctuators().get(firstOfNext).getPunctuator().punctuate(clock.millis());
+    assertEquals(2, knot.calls().size(), "the restored switch is sent again");
+    assertEquals(2, pending.get("1").getDispatches(), "counted as a re-send");
+    assertEquals(1, counters.resentCount());
   }
 
   @Test

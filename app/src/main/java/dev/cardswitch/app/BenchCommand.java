@@ -27,7 +27,14 @@ import picocli.CommandLine.Option;
     "registry and Knot sandbox (or the configured real parts); N valid switches",
     "are offered at a rate; a summary and one JSON line follow: throughput,",
     "latencies, CPU per switch, heap, RSS, deadline misses. --baseline adds the",
-    "naive blocking design and the ratio."})
+    "naive blocking design and the ratio. --sweep runs one step per offered rate",
+    "and draws latency versus load as a PNG.",
+    "",
+    "Examples:",
+    "  card-switch bench --events 20000 --latency-ms 200 --baseline",
+    "  card-switch bench --rate 500 --events 10000",
+    "  card-switch bench --sweep 200,400,600,800,1000 --events 5000 --plot docs/latency-vs-load.png",
+    "  card-switch bench --instances 2 --events 20000"})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--events", description = "Measured events (default: ${DEFAULT-VALUE}).")
@@ -60,6 +67,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--java-opts", description = "JVM options of each service process, e.g. \"-Xmx512m\" (default: none).")
   String javaOptions = "";
 
+  @Option(names = "--sweep", split = ",", paramLabel = "RATE",
+      description = "Offered rates (events/s) of a load sweep, e.g. 200,400,800: one step of --events events each.")
+  List<Double> sweep = new ArrayList<>();
+
+  @Option(names = "--plot", description = "Where a sweep writes its latency-versus-load PNG (default: $DATA_DIR/bench/sweep.png).")
+  java.nio.file.Path plot;
+
   @CommandLine.Unmatched
   List<String> settings = new ArrayList<>();
 
@@ -74,13 +88,18 @@ public final class BenchCommand implements Callable<Integer> {
       bench = BenchSettings.builder().events(events).rate(rate).latency(Duration.ofMillis(latencyMs)).jitter(jitter)
           .verifyShare(verifyShare).instances(instances).baseline(baseline).warmup(warmup).cards(cards)
           .javaOptions(javaOptions.isBlank() ? List.of() : Arrays.asList(javaOptions.trim().split("\\s+")))
+          .sweep(sweep).plot(plot)
           .build();
     } catch (CardSwitchException | IllegalArgumentException e) {
       err.println("card-switch: " + e.getMessage());
       return 2;
     }
     try {
-      BenchReport report = Bench.run(bench, config, System.getProperty("java.class.path"), out, err);
+      String classPath = System.getProperty("java.class.path");
+      if (!bench.sweep().isEmpty()) {
+        return Bench.sweep(bench, config, classPath, out, err).exitCode();
+      }
+      BenchReport report = Bench.run(bench, config, classPath, out, err);
       return report.exitCode();
     } catch (CardSwitchException e) {
       err.println("card-switch: " + e.getMessage());

@@ -114,6 +114,54 @@ public final class Bench {
    */
   public static BenchReport run(BenchSettings settings, AppConfig config, String classPath, PrintStream out,
       PrintStream err) throws InterruptedException {
+    if (!settings.sweep().isEmpty()) {
+      throw new IllegalArgumentException("a sweep runs with Bench.sweep");
+    }
+    return onStack(settings, config, classPath, err, (run, environment, runTag, started, clock) -> {
+      long firstTask = started.toEpochMilli() * 1000;
+      List<Double> rate = List.of(settings.rate());
+      RunFigures main = run.measure("card-switch", runTag + "-main", false, settings.warmup(), firstTask, rate).get(0);
+      RunFigures baseline = settings.baseline()
+          ? run.measure("baseline", runTag + "-baseline", true, 0, firstTask + settings.warmup() + settings.events(),
+              rate).get(0)
+          : null;
+      BenchReport report = new BenchReport(settings, environment, main, baseline,
+          Duration.between(started, clock.instant()));
+      report.print(out);
+      return report;
+    });
+  }
+
+  /**
+   * Runs a load sweep: one set of service processes, one warm-up, then for each offered rate of
+   * {@link BenchSettings#sweep()} its {@code events} events, each step waiting for the last one's
+   * results; prints a table and a JSON line and draws the latency-versus-load plot.
+   */
+  public static SweepReport sweep(BenchSettings settings, AppConfig config, String classPath, PrintStream out,
+      PrintStream err) throws InterruptedException {
+    if (settings.sweep().isEmpty()) {
+      throw new IllegalArgumentException("a sweep needs rates (--sweep)");
+    }
+    return onStack(settings, config, classPath, err, (run, environment, runTag, started, clock) -> {
+      List<RunFigures> steps = run.measure("card-switch", runTag + "-sweep", false, settings.warmup(),
+          started.toEpochMilli() * 1000, settings.sweep());
+      SweepReport report = new SweepReport(settings, environment, steps, Duration.between(started, clock.instant()));
+      Path plot = settings.plot() != null ? settings.plot() : config.dataDir().resolve("sweep.png");
+      report.plot(plot);
+      report.print(out);
+      out.println("plot: " + plot.toAbsolutePath());
+      return report;
+    });
+  }
+
+  /** What a benchmark does once the stack runs and the cards are sealed. */
+  private interface OnStack<R> {
+    R measure(Run run, BenchEnvironment environment, String runTag, Instant started, Clock clock)
+        throws InterruptedException;
+  }
+
+  private static <R> R onStack(BenchSettings settings, AppConfig config, String classPath, PrintStream err,
+      OnStack<R> body) throws InterruptedException {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(config, "config");
     Clock clock = Clock.systemUTC();
@@ -126,27 +174,22 @@ public final class Bench {
           config.processingGuarantee(), config.topology().maxInFlight(),
           stack.kafka().isPresent() ? "embedded" : stack.bootstrapServers(),
           stack.sandbox().isPresent() ? "sandbox" : config.settings().get(KnotClientConfig.KNOT_BASE_URL).orElse("?"));
-      err.printf(Locale.ROOT, "Bench: %d events after %d warm-up, %s; %s%n", settings.events(), settings.warmup(),
-          settings.rate() > 0 ? settings.rate() + " events/s" : "as fast as possible",
+      err.printf(Locale.ROOT, "Bench: %d events%s after %d warm-up, %s; %s%n", settings.events(),
+          settings.sweep().isEmpty() ? "" : " per step", settings.warmup(),
+          !settings.sweep().isEmpty() ? "offered at " + settings.sweep() + " events/s in turn"
+              : settings.rate() > 0 ? settings.rate() + " events/s" : "as fast as possible",
           environment.sandbox() ? "Knot sandbox latency " + settings.sandboxLatency() + ", verifying "
               + settings.verifyShare() * 100 + " % of JWEs" : "Knot at " + environment.knot());
       String runTag = Long.toString(started.toEpochMilli(), 36);
       JwkSetKeyRing keyRing = DevCardKeys.keyRing(config);
       BenchLoad load = seal(settings, keyRing, runTag, clock, err);
       Run run = new Run(settings, config, stack, load, classPath, clock, err);
-      long firstTask = started.toEpochMilli() * 1000;
-      RunFigures main = run.measure("card-switch", runTag + "-main", false, settings.warmup(), firstTask);
-      RunFigures baseline = settings.baseline()
-          ? run.measure("baseline", runTag + "-baseline", true, 0, firstTask + settings.warmup() + settings.events())
-          : null;
+      R result = body.measure(run, environment, runTag, started, clock);
       if (stack.kafka().isEmpty()) {
         err.println("bench: the runs' topics stay on " + stack.bootstrapServers() + " (names starting with bench-"
             + runTag + "- and card-switch-bench-" + runTag + "-): delete them when done");
       }
-      BenchReport report = new BenchReport(settings, environment, main, baseline,
-          Duration.between(started, clock.instant()));
-      report.print(out);
-      return report;
+      return result;
     }
   }
 
@@ -202,8 +245,9 @@ public final class Bench {
       this.serdes = TopologySerdes.of(client);
     }
 
-    RunFigures measure(String label, String tag, boolean blocking, int warmup, long firstTask)
-        throws InterruptedException {
+    /** One measured span per rate, after one warm-up, with the same service processes. */
+    List<RunFigures> measure(String label, String tag, boolean blocking, int warmup, long firstTask,
+        List<Double> rates) throws InterruptedException {
       TopologyConfig topology = config.topology().toBuilder()
           .webhookTopic("bench-" + tag + "-knot-webhooks")
           .cardReferenceTopic("bench-" + tag + "-card-references")
@@ -223,14 +267,14 @@ public final class Bench {
           err.printf(Locale.ROOT, "%s: service %s running (pid %d, admin port %d, log %s)%n", label, s.name(),
               s.pid(), s.adminPort(), s.log());
         }
-        return measure(label, topology, services, blocking, warmup, firstTask);
+        return measure(label, topology, services, blocking, warmup, firstTask, rates);
       } finally {
         stop(services);
       }
     }
 
-    private RunFigures measure(String label, TopologyConfig topology, List<ServiceProcess> services,
-        boolean blocking, int warmup, long firstTask) throws InterruptedException {
+    private List<RunFigures> measure(String label, TopologyConfig topology, List<ServiceProcess> services,
+        boolean blocking, int warmup, long firstTask, List<Double> rates) throws InterruptedException {
       String bootstrap = stack.bootstrapServers();
       KnotSandbox sandbox = stack.sandbox().orElse(null);
       try (ResultCollector collector = new ResultCollector(bootstrap, Map.of(), serdes, topology, settings.margin(),
@@ -242,29 +286,37 @@ public final class Bench {
           producer.produce(load.references(), List.of(), 0, new DemoProducer.Listener() {});
         } else {
           CollectedResults warmResults = play(collector, producer, load.references(), warm, label + " warm-up",
-              new Timings(0));
+              new Timings(0), rates.size() == 1 ? rates.get(0) : 0); // a sweep warms up at full speed
           if (warmResults.missing() > 0) {
             err.printf(Locale.ROOT, "%s: %d warm-up events got no result; measuring anyway%n", label,
                 warmResults.missing());
           }
         }
-
-        List<Snapshot> before = new ArrayList<>();
-        for (ServiceProcess s : services) {
-          before.add(Snapshot.start(s));
+        List<RunFigures> figures = new ArrayList<>();
+        long nextTask = firstTask + warmup;
+        for (double rate : rates) {
+          List<Snapshot> before = new ArrayList<>();
+          for (ServiceProcess s : services) {
+            before.add(Snapshot.start(s));
+          }
+          SandboxStats sandboxBefore = sandbox == null ? null : sandbox.stats();
+          List<PlannedEvent> measured = load.events(nextTask, settings.events(), settings.seed());
+          nextTask += settings.events();
+          Timings timings = new Timings(measured.size());
+          Instant spanStart = clock.instant();
+          String step = rates.size() == 1 ? label
+              : String.format(Locale.ROOT, "%s at %.0f/s", label, rate);
+          CollectedResults results = play(collector, producer, List.of(), measured, step, timings, rate);
+          Duration span = Duration.between(spanStart, clock.instant());
+          List<Snapshot> after = new ArrayList<>();
+          for (ServiceProcess s : services) {
+            after.add(Snapshot.end(s));
+          }
+          SandboxStats sandboxAfter = sandbox == null ? null : sandbox.stats();
+          figures.add(figures(label, results, timings, before, after, sandboxBefore, sandboxAfter, span, blocking,
+              services));
         }
-        SandboxStats sandboxBefore = sandbox == null ? null : sandbox.stats();
-        List<PlannedEvent> measured = load.events(firstTask + warmup, settings.events(), settings.seed());
-        Timings timings = new Timings(measured.size());
-        Instant spanStart = clock.instant();
-        CollectedResults results = play(collector, producer, List.of(), measured, label, timings);
-        Duration span = Duration.between(spanStart, clock.instant());
-        List<Snapshot> after = new ArrayList<>();
-        for (ServiceProcess s : services) {
-          after.add(Snapshot.end(s));
-        }
-        SandboxStats sandboxAfter = sandbox == null ? null : sandbox.stats();
-        return figures(label, results, timings, before, after, sandboxBefore, sandboxAfter, span, blocking, services);
+        return figures;
       }
     }
 
@@ -314,7 +366,7 @@ public final class Bench {
 
     /** Produces the references and events while the collector reads their results, with a progress bar. */
     private CollectedResults play(ResultCollector collector, DemoProducer producer, List<CardReference> references,
-        List<PlannedEvent> events, String label, Timings timings) throws InterruptedException {
+        List<PlannedEvent> events, String label, Timings timings, double rate) throws InterruptedException {
       AtomicLong produced = new AtomicLong();
       ProgressBar bar = ProgressBar.builder(label, events.size()).out(err)
           .detail(() -> produced.get() < events.size() ? "produced " + produced.get() + "/" + events.size()
@@ -350,7 +402,7 @@ public final class Bench {
               }
             }));
         try {
-          DemoProducer.Produced done = producer.produce(references, events, settings.rate(),
+          DemoProducer.Produced done = producer.produce(references, events, rate,
               new DemoProducer.Listener() {
                 @Override
                 public void eventAcknowledged() {

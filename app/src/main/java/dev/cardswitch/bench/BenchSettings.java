@@ -1,6 +1,7 @@
 package dev.cardswitch.bench;
 
 import dev.cardswitch.sandbox.Latency;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -9,7 +10,8 @@ import java.util.Objects;
  * How a benchmark runs: the load (events measured, warm-up events before them, the rate they are
  * offered at, how many distinct cards they reuse), the embedded Knot sandbox's behaviour (latency
  * L ± jitter, uniform; the share of JWEs it really decrypts), how many service instances run, the
- * JVM options of their processes, and whether the naive baseline runs too. Immutable, validated
+ * JVM options of their processes, whether the naive baseline runs too, or instead a sweep of offered
+ * rates (each step {@code events} events at its rate, after one warm-up). Immutable, validated
  * when built, each error naming the flag; thread-safe.
  */
 public final class BenchSettings {
@@ -50,6 +52,8 @@ public final class BenchSettings {
   private final List<String> javaOptions;
   private final Duration margin;
   private final long seed;
+  private final List<Double> sweep;
+  private final Path plot;
 
   private BenchSettings(Builder b) {
     if (b.events < 1) {
@@ -82,6 +86,18 @@ public final class BenchSettings {
     if (b.margin.isNegative()) {
       throw new IllegalArgumentException("margin must not be negative, was " + b.margin);
     }
+    Objects.requireNonNull(b.sweep, "sweep");
+    for (Double step : b.sweep) {
+      if (step == null || !(step > 0) || Double.isInfinite(step)) {
+        throw new IllegalArgumentException("--sweep takes offered rates in events per second, each above 0, was "
+            + b.sweep);
+      }
+    }
+    if (!b.sweep.isEmpty() && b.baseline) {
+      throw new IllegalArgumentException("--sweep and --baseline are separate runs: give one of them");
+    }
+    this.sweep = List.copyOf(b.sweep);
+    this.plot = b.plot;
     this.events = b.events;
     this.rate = b.rate;
     this.latency = b.latency;
@@ -118,6 +134,10 @@ public final class BenchSettings {
   public List<String> javaOptions() { return javaOptions; }
   public Duration margin() { return margin; }
   public long seed() { return seed; }
+  /** Offered rates of a load sweep, events per second, in order; empty for a single run. */
+  public List<Double> sweep() { return sweep; }
+  /** Where a sweep draws its latency-versus-load plot (PNG); null for {@code $DATA_DIR/bench/sweep.png}. */
+  public Path plot() { return plot; }
 
   /** The sandbox's latency: uniform over L · (1 ± jitter). */
   public Latency sandboxLatency() {
@@ -136,7 +156,7 @@ public final class BenchSettings {
   public String toString() {
     return "BenchSettings[events=" + events + ", rate=" + rate + ", latency=" + latency.toMillis() + "ms, jitter="
         + jitter + ", verifyShare=" + verifyShare + ", instances=" + instances + ", baseline=" + baseline
-        + ", warmup=" + warmup + ", cards=" + cards() + ", javaOptions=" + javaOptions + "]";
+        + ", warmup=" + warmup + ", cards=" + cards() + ", javaOptions=" + javaOptions + ", sweep=" + sweep + "]";
   }
 
   /** Builder with every field at its default. Not thread-safe. */
@@ -153,6 +173,8 @@ public final class BenchSettings {
     private List<String> javaOptions = List.of();
     private Duration margin = DEFAULT_MARGIN;
     private long seed = DEFAULT_SEED;
+    private List<Double> sweep = List.of();
+    private Path plot;
 
     private Builder() {}
 
@@ -168,6 +190,8 @@ public final class BenchSettings {
     public Builder javaOptions(List<String> v) { this.javaOptions = Objects.requireNonNull(v, "javaOptions"); return this; }
     public Builder margin(Duration v) { this.margin = v; return this; }
     public Builder seed(long v) { this.seed = v; return this; }
+    public Builder sweep(List<Double> v) { this.sweep = Objects.requireNonNull(v, "sweep"); return this; }
+    public Builder plot(Path v) { this.plot = v; return this; }
 
     public BenchSettings build() {
       return new BenchSettings(this);

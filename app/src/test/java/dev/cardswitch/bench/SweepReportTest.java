@@ -1,0 +1,124 @@
+package dev.cardswitch.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cardswitch.demo.CollectedResults;
+import dev.cardswitch.demo.Tallies;
+import dev.cardswitch.demo.TaskResult;
+import dev.cardswitch.schemas.SwitchStatus;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepReportTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long T0 = 1_790_000_000_000L;
+  private static final BenchEnvironment SANDBOX =
+      new BenchEnvironment(6, 2, "exactly_once_v2", 2048, "embedded", "sandbox");
+  private static final BenchSettings SETTINGS =
+      BenchSettings.builder().events(10).warmup(5).sweep(List.of(100.0, 400.0)).build();
+
+  /** Ten switches at {@code perSecond}, receipt → /card of {@code baseMs} + 10..100 ms. */
+  private static RunFigures step(double perSecond, long baseMs) {
+    long[] completions = LongStream.range(0, 10).map(i -> T0 + Math.round(i * 1000 / perSecond)).toArray();
+    long[] card = LongStream.rangeClosed(1, 10).map(i -> baseMs + i * 10).toArray();
+    long[] outcome = LongStream.rangeClosed(1, 10).map(i -> baseMs + 100 + i * 10).toArray();
+    List<Map.Entry<Long, TaskResult>> read = new ArrayList<>();
+    for (long task = 1; task <= 10; task++) {
+      read.add(Map.entry(task, TaskResult.of(SwitchStatus.SWITCHED)));
+    }
+    CollectedResults results = Tallies.switches(10, read);
+    return new RunFigures("card-switch", results, SustainedThroughput.of(completions), LatencyDistribution.of(card),
+        LatencyDistribution.of(outcome), Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
+        300L * 1024 * 1024, 6144L * 1024 * 1024, 400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), false,
+        List.of());
+  }
+
+  private final SweepReport report =
+      new SweepReport(SETTINGS, SANDBOX, List.of(step(100, 200), step(400, 900)), Duration.ofSeconds(40));
+
+  @Test
+  void theJsonLineHasOneStepPerRateWithItsFigures() throws Exception {
+    JsonNode json = JSON.readTree(report.jsonLine());
+
+    JsonNode steps = json.get("steps");
+    assertEquals(2, steps.size());
+    assertEquals(100.0, steps.get(0).get("rate").asDouble());
+    assertEquals(400.0, steps.get(1).get("rate").asDouble());
+    assertEquals(300, steps.get(0).get("p99_card_ms").asLong(), "200 ms + the 10th of 10..100 ms");
+    assertEquals(1000, steps.get(1).get("p99_card_ms").asLong());
+    assertEquals(0, steps.get(1).get("missing").asLong());
+    assertEquals(200, json.get("latency_ms").asLong());
+    assertEquals(10, json.get("events_per_step").asInt());
+  }
+
+  @Test
+  void printsATableRowPerRateAndTheJsonLineLast() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+
+    assertTrue(lines.stream().anyMatch(l -> l.trim().startsWith("100 ")), String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.trim().startsWith("400 ")), String.join("\n", lines));
+    assertTrue(lines.get(lines.size() - 1).startsWith("{\"events_per_step\":10"));
+    assertTrue(report.succeeded());
+  }
+
+  @Test
+  void drawsAPngWithTheLinesOfTheSteps(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("plots/sweep.png");
+    report.plot(file);
+
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertEquals(LatencyPlot.WIDTH, image.getWidth());
+    assertEquals(LatencyPlot.HEIGHT, image.getHeight());
+    assertTrue(Files.size(file) > 5_000, "more than a blank image");
+    assertTrue(containsColour(image, 0xc92a2a), "the p99 line is drawn");
+    assertTrue(containsColour(image, 0x2b8a3e), "the p50 line is drawn");
+  }
+
+  @Test
+  void refusesASweepWithTheBaselineOrARateNotAbove0() {
+    assertThrows(IllegalArgumentException.class,
+        () -> BenchSettings.builder().sweep(List.of(100.0)).baseline(true).build());
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> BenchSettings.builder().sweep(List.of(100.0, 0.0)).build());
+    assertTrue(zero.getMessage().contains("--sweep"));
+    assertFalse(BenchSettings.builder().build().sweep().iterator().hasNext());
+  }
+
+  @Test
+  void roundsTheLoadAxisUpToANiceValue() {
+    assertEquals(1000, LatencyPlot.niceCeiling(840));
+    assertEquals(250, LatencyPlot.niceCeiling(210));
+    assertEquals(2000, LatencyPlot.niceCeiling(1050));
+  }
+
+  private static boolean containsColour(BufferedImage image, int rgb) {
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        if ((image.getRGB(x, y) & 0xffffff) == rgb) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

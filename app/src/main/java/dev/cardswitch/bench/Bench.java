@@ -352,7 +352,8 @@ public final class Bench {
       }
       boolean confirmed = blocking && services.stream().allMatch(ServiceProcess::blockingBaseline);
       return new RunFigures(label, results, SustainedThroughput.of(timings.completions()),
-          LatencyDistribution.of(timings.card()), LatencyDistribution.of(timings.outcome()), cpu, fromProc,
+          LatencyDistribution.of(timings.card()), LatencyDistribution.of(timings.sent()),
+          LatencyDistribution.of(timings.outcome()), cpu, fromProc,
           threadsKnown ? jit : null, threadsKnown ? gc : null, heapPeak, heapMax, rss, rssSinceSpan && rss != null, deadlineCounted,
           sandboxAfter == null ? null : sandboxAfter.switched() - sandboxBefore.switched(),
           sandboxAfter == null ? null : sandboxAfter.jweVerified() - sandboxBefore.jweVerified(),
@@ -535,12 +536,15 @@ public final class Bench {
     private final List<String> otherSamples = new ArrayList<>();
     private long[] completions;
     private long[] card;
+    private long[] sent;
+    private int sentSize;
     private long[] outcome;
     private int size;
 
     Timings(int expected) {
       completions = new long[Math.max(expected, 16)];
       card = new long[completions.length];
+      sent = new long[completions.length];
       outcome = new long[completions.length];
     }
 
@@ -551,12 +555,16 @@ public final class Bench {
       if (size == completions.length) {
         completions = Arrays.copyOf(completions, size * 2);
         card = Arrays.copyOf(card, size * 2);
+        sent = Arrays.copyOf(sent, size * 2);
         outcome = Arrays.copyOf(outcome, size * 2);
       }
       long received = times.receivedAt().toEpochMilli();
       completions[size] = times.completedAt().toEpochMilli();
       card[size] = times.completedAt().toEpochMilli() - received;
       outcome[size] = times.readAt().toEpochMilli() - received;
+      if (times.lastAttemptAt() != null) {
+        sent[sentSize++] = times.lastAttemptAt().toEpochMilli() - received;
+      }
       size++;
     }
 
@@ -587,6 +595,10 @@ public final class Bench {
 
     long[] outcome() {
       return Arrays.copyOf(outcome, size);
+    }
+
+    long[] sent() {
+      return Arrays.copyOf(sent, sentSize);
     }
   }
 }

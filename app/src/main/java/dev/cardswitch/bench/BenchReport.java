@@ -36,7 +36,7 @@ public final class BenchReport {
   public static final List<String> SETTING_KEYS = List.of(
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
       "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit", "jit_cpu_ms", "gc_cpu_ms",
-      "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified",
+      "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified", "p50_sent_ms", "p99_sent_ms",
       "throughput_span_ms", "span_ms", "cpu_source", "heap_max_mb", "rss_since", "kafka", "knot", "elapsed_ms");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -138,6 +138,8 @@ public final class BenchReport {
     json.put("other_results", main.otherResults());
     json.put("knot_calls", main.knotCalls());
     json.put("jwe_verified", main.jweVerified());
+    json.put("p50_sent_ms", main.sent().percentile(50));
+    json.put("p99_sent_ms", main.sent().percentile(99));
     json.put("throughput_span_ms", main.throughput().known() ? (Long) main.throughput().spanMillis() : null);
     json.put("span_ms", main.span().toMillis());
     json.put("cpu_source", main.cpu() == null ? null : main.cpuFromProc() ? "proc" : "jvm");
@@ -213,6 +215,7 @@ public final class BenchReport {
             SustainedThroughput.LOW_PERCENTILE, SustainedThroughput.HIGH_PERCENTILE, t.spanMillis() / 1000.0,
             t.counted() < FEW_COMPLETIONS ? "; too few to be precise" : "")
         : "  throughput     unknown (fewer than two distinct completion times)");
+    lines.add("  receipt → /card sent       " + percentiles(run.sent()) + " (last_attempt_at − received_at)");
     lines.add("  receipt → /card answered   " + percentiles(run.card()) + " (completed_at − received_at)");
     lines.add("  receipt → outcome visible  " + percentiles(run.outcome()) + " (read_committed consumer)");
     return lines;

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param card receipt → {@code /card} answered: {@code completed_at − received_at} of each
  *     {@code SWITCHED} outcome ({@code completed_at} is when the service decided the outcome, at
  *     most one completion interval, 10 ms, after Knot's answer)
+ * @param sent receipt → {@code /card} sent: {@code last_attempt_at − received_at} of each {@code
+ *     SWITCHED} outcome: the time spent in Kafka, the commits and the queue before Knot's latency
  * @param outcome receipt → outcome visible: the benchmark's consumer ({@code read_committed}) clock
  *     when it received the outcome, minus {@code received_at}, for each {@code SWITCHED} outcome
  * @param cpu CPU time of all service processes over the measured span; null when unknown
@@ -47,6 +49,7 @@ public record RunFigures(
     CollectedResults results,
     SustainedThroughput throughput,
     LatencyDistribution card,
+    LatencyDistribution sent,
     LatencyDistribution outcome,
     Duration cpu,
     boolean cpuFromProc,
@@ -71,6 +74,7 @@ public record RunFigures(
     Objects.requireNonNull(results, "results");
     Objects.requireNonNull(throughput, "throughput");
     Objects.requireNonNull(card, "card");
+    Objects.requireNonNull(sent, "sent");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(span, "span");
     otherSamples = List.copyOf(otherSamples);

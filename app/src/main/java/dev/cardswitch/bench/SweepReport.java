@@ -95,12 +95,15 @@ public final class SweepReport {
         environment.sandbox() ? "sandbox at " + settings.latency().toMillis() + " ms" : environment.knot(),
         settings.instances(), environment.threads(), environment.partitions(), environment.processingGuarantee(),
         elapsed.toMillis() / 1000.0));
-    t.append(String.format(Locale.ROOT, "%10s %12s %8s %8s %8s %12s %9s %8s %6s %10s%n", "offered/s", "switches/s",
-        "p50 ms", "p95 ms", "p99 ms", "p99 out ms", "deadline", "missing", "dups", "cpu ms/sw"));
+    t.append(String.format(Locale.ROOT, "%10s %12s %10s %8s %8s %8s %12s %9s %8s %6s %10s%n", "offered/s",
+        "switches/s", "p99 sent", "p50 ms", "p95 ms", "p99 ms", "p99 out ms", "deadline", "missing", "dups",
+        "cpu ms/sw"));
     for (int i = 0; i < steps.size(); i++) {
       RunFigures s = steps.get(i);
-      t.append(String.format(Locale.ROOT, "%10.0f %12s %8s %8s %8s %12s %9d %8d %6d %10s%n", settings.sweep().get(i),
+      t.append(String.format(Locale.ROOT, "%10.0f %12s %10s %8s %8s %8s %12s %9d %8d %6d %10s%n",
+          settings.sweep().get(i),
           s.switchesPerSecond() == null ? "?" : String.format(Locale.ROOT, "%.1f", s.switchesPerSecond()),
+          s.sent().percentile(99),
           s.card().percentile(50), s.card().percentile(95), s.card().percentile(99), s.outcome().percentile(99),
           s.deadlineMisses(), s.results().missing(), s.results().duplicates(),
           s.cpuMillisPerSwitchWithoutJit() == null ? "?"
@@ -121,6 +124,8 @@ public final class SweepReport {
       ObjectNode step = array.addObject();
       step.put("rate", settings.sweep().get(i));
       step.put("switches_per_s", round(s.switchesPerSecond(), 1));
+      step.put("p50_sent_ms", s.sent().percentile(50));
+      step.put("p99_sent_ms", s.sent().percentile(99));
       step.put("p50_card_ms", s.card().percentile(50));
       step.put("p95_card_ms", s.card().percentile(95));
       step.put("p99_card_ms", s.card().percentile(99));

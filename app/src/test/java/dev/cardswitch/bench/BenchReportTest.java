@@ -38,7 +38,8 @@ class BenchReportTest {
     long[] card = LongStream.rangeClosed(1, 10).map(i -> 200 + i * 10).toArray();
     long[] outcome = LongStream.rangeClosed(1, 10).map(i -> 300 + i * 10).toArray();
     return new RunFigures(label, results, SustainedThroughput.of(completions), LatencyDistribution.of(card),
-        LatencyDistribution.of(outcome), Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
+        LatencyDistribution.of(LongStream.of(card).map(ms -> ms - 100).toArray()), LatencyDistribution.of(outcome),
+        Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
         300L * 1024 * 1024, 6144L * 1024 * 1024,
         400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), confirmed,
         List.of("task 9: KNOT_REJECTED, HTTP 400 INVALID_FIELD, 1 attempt(s): Knot rejected the card for good"));
@@ -163,7 +164,7 @@ class BenchReportTest {
     BenchEnvironment realKnot =
         new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com");
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
-        LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
+        LatencyDistribution.empty(), LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
         null, Duration.ofSeconds(1), false, List.of());
     BenchReport report = new BenchReport(SETTINGS, realKnot, unknown, null, Duration.ofSeconds(5));
 

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -300,6 +301,7 @@ public final class Bench {
             before.add(Snapshot.start(s));
           }
           SandboxStats sandboxBefore = sandbox == null ? null : sandbox.stats();
+          Optional<Duration> stackBefore = ProcFs.cpuTime(ProcessHandle.current().pid());
           List<PlannedEvent> measured = load.events(nextTask, settings.events(), settings.seed());
           nextTask += settings.events();
           Timings timings = new Timings(measured.size());
@@ -312,9 +314,12 @@ public final class Bench {
           for (ServiceProcess s : services) {
             after.add(Snapshot.end(s));
           }
+          Optional<Duration> stackAfter = ProcFs.cpuTime(ProcessHandle.current().pid());
           SandboxStats sandboxAfter = sandbox == null ? null : sandbox.stats();
+          Duration stackCpu = stackBefore.isPresent() && stackAfter.isPresent()
+              ? stackAfter.get().minus(stackBefore.get()) : null;
           figures.add(figures(label, results, timings, before, after, sandboxBefore, sandboxAfter, span, blocking,
-              services));
+              services, stackCpu));
         }
         return figures;
       }
@@ -322,7 +327,7 @@ public final class Bench {
 
     private RunFigures figures(String label, CollectedResults results, Timings timings, List<Snapshot> before,
         List<Snapshot> after, SandboxStats sandboxBefore, SandboxStats sandboxAfter, Duration span, boolean blocking,
-        List<ServiceProcess> services) {
+        List<ServiceProcess> services, Duration stackCpu) {
       Duration cpu = Duration.ZERO;
       Duration jit = Duration.ZERO;
       Duration gc = Duration.ZERO;
@@ -358,7 +363,7 @@ public final class Bench {
           sandboxAfter == null ? null : sandboxAfter.switched() - sandboxBefore.switched(),
           sandboxAfter == null ? null : sandboxAfter.jweVerified() - sandboxBefore.jweVerified(),
           sandboxAfter == null ? null : sandboxAfter.jweNotVerified() - sandboxBefore.jweNotVerified(),
-          span, confirmed, timings.otherSamples());
+          span, confirmed, timings.otherSamples(), stackCpu);
     }
 
     private static long deadlineMisses(JsonNode stats) {

@@ -37,6 +37,7 @@ public final class BenchReport {
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
       "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit", "jit_cpu_ms", "gc_cpu_ms",
       "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified", "p50_sent_ms", "p99_sent_ms",
+      "stack_cpu_ms_per_switch",
       "throughput_span_ms", "span_ms", "cpu_source", "heap_max_mb", "rss_since", "kafka", "knot", "elapsed_ms");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -140,6 +141,7 @@ public final class BenchReport {
     json.put("jwe_verified", main.jweVerified());
     json.put("p50_sent_ms", main.sent().percentile(50));
     json.put("p99_sent_ms", main.sent().percentile(99));
+    json.put("stack_cpu_ms_per_switch", round(main.stackCpuMillisPerSwitch(), 3));
     json.put("throughput_span_ms", main.throughput().known() ? (Long) main.throughput().spanMillis() : null);
     json.put("span_ms", main.span().toMillis());
     json.put("cpu_source", main.cpu() == null ? null : main.cpuFromProc() ? "proc" : "jvm");
@@ -177,6 +179,11 @@ public final class BenchReport {
         elapsed.toMillis() / 1000.0));
     lines.addAll(runLines(main));
     lines.add(String.format(Locale.ROOT, "  service CPU    %s", cpuLine(main)));
+    if (main.stackCpuMillisPerSwitch() != null) {
+      lines.add(String.format(Locale.ROOT, "  bench's JVM    %.3f ms of CPU per switch (embedded broker, registry and"
+          + " sandbox, and the bench's producer and consumer: they share the machine with the service)",
+          main.stackCpuMillisPerSwitch()));
+    }
     lines.add(String.format(Locale.ROOT, "  service memory %sheap peak %.0f MiB (heap max %.0f MiB), RSS peak %s",
         settings.instances() > 1 ? "(the largest instance) " : "",
         main.heapPeakMib(), main.heapMaxMib(), main.rssPeakMib() == null ? "unknown"

@@ -43,6 +43,9 @@ import java.util.Objects;
  * @param blockingConfirmed for the baseline, whether every service said it blocks on Knot
  * @param otherSamples a few of the {@link #otherResults()}, each with its reason, Knot's answer
  *     and the dead letter's detail (never card data)
+ * @param stackCpu CPU time of the benchmark's own process over the span: the embedded broker,
+ *     registry and sandbox and the benchmark's producer and consumer; null when unknown (it shares
+ *     the machine with the services, so it bounds their throughput too)
  */
 public record RunFigures(
     String label,
@@ -65,7 +68,8 @@ public record RunFigures(
     Long jweNotVerified,
     Duration span,
     boolean blockingConfirmed,
-    List<String> otherSamples) {
+    List<String> otherSamples,
+    Duration stackCpu) {
 
   private static final double MIB = 1024 * 1024;
 
@@ -78,6 +82,11 @@ public record RunFigures(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(span, "span");
     otherSamples = List.copyOf(otherSamples);
+  }
+
+  /** The benchmark process's CPU milliseconds per {@code SWITCHED} outcome; null when unknown. */
+  public Double stackCpuMillisPerSwitch() {
+    return stackCpu == null || switched() == 0 ? null : stackCpu.toNanos() / 1e6 / switched();
   }
 
   public int events() {

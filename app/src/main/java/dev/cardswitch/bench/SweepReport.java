@@ -136,6 +136,7 @@ public final class SweepReport {
       step.put("other_results", s.otherResults());
       step.put("cpu_ms_per_switch", round(s.cpuMillisPerSwitch(), 3));
       step.put("cpu_ms_per_switch_without_jit", round(s.cpuMillisPerSwitchWithoutJit(), 3));
+      step.put("stack_cpu_ms_per_switch", round(s.stackCpuMillisPerSwitch(), 3));
       step.put("heap_peak_mb", round(s.heapPeakMib(), 1));
     }
     json.put("latency_ms", environment.sandbox() ? (Long) settings.latency().toMillis() : null);

@@ -42,7 +42,8 @@ class BenchReportTest {
         Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
         300L * 1024 * 1024, 6144L * 1024 * 1024,
         400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), confirmed,
-        List.of("task 9: KNOT_REJECTED, HTTP 400 INVALID_FIELD, 1 attempt(s): Knot rejected the card for good"));
+        List.of("task 9: KNOT_REJECTED, HTTP 400 INVALID_FIELD, 1 attempt(s): Knot rejected the card for good"),
+        Duration.ofSeconds(1));
   }
 
   private static CollectedResults allSwitched() {
@@ -165,7 +166,7 @@ class BenchReportTest {
         new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com");
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
         LatencyDistribution.empty(), LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
-        null, Duration.ofSeconds(1), false, List.of());
+        null, Duration.ofSeconds(1), false, List.of(), null);
     BenchReport report = new BenchReport(SETTINGS, realKnot, unknown, null, Duration.ofSeconds(5));
 
     JsonNode json = JSON.readTree(report.jsonLine());

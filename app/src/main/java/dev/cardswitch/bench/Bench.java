@@ -338,6 +338,7 @@ public final class Bench {
       Long rss = null;
       boolean rssSinceSpan = true;
       long deadlineCounted = 0;
+      Map<String, Duration> threadCpu = new java.util.LinkedHashMap<>();
       for (int i = 0; i < before.size(); i++) {
         Snapshot b = before.get(i);
         Snapshot a = after.get(i);
@@ -354,6 +355,9 @@ public final class Bench {
         }
         rssSinceSpan &= b.rssReset();
         deadlineCounted += deadlineMisses(a.stats()) - deadlineMisses(b.stats());
+        JsonNode threadsBefore = b.stats().path("thread_cpu_ns");
+        a.stats().path("thread_cpu_ns").fields().forEachRemaining(group -> threadCpu.merge(group.getKey(),
+            Duration.ofNanos(group.getValue().asLong() - threadsBefore.path(group.getKey()).asLong(0)), Duration::plus));
       }
       boolean confirmed = blocking && services.stream().allMatch(ServiceProcess::blockingBaseline);
       return new RunFigures(label, results, SustainedThroughput.of(timings.completions()),
@@ -363,7 +367,7 @@ public final class Bench {
           sandboxAfter == null ? null : sandboxAfter.switched() - sandboxBefore.switched(),
           sandboxAfter == null ? null : sandboxAfter.jweVerified() - sandboxBefore.jweVerified(),
           sandboxAfter == null ? null : sandboxAfter.jweNotVerified() - sandboxBefore.jweNotVerified(),
-          span, confirmed, timings.otherSamples(), stackCpu);
+          span, confirmed, timings.otherSamples(), stackCpu, threadCpu);
     }
 
     private static long deadlineMisses(JsonNode stats) {

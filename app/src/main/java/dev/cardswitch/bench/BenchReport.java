@@ -37,7 +37,7 @@ public final class BenchReport {
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
       "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit", "jit_cpu_ms", "gc_cpu_ms",
       "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified", "p50_sent_ms", "p99_sent_ms",
-      "stack_cpu_ms_per_switch",
+      "stack_cpu_ms_per_switch", "thread_cpu_ms_per_switch",
       "throughput_span_ms", "span_ms", "cpu_source", "heap_max_mb", "rss_since", "kafka", "knot", "elapsed_ms");
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,6 +142,9 @@ public final class BenchReport {
     json.put("p50_sent_ms", main.sent().percentile(50));
     json.put("p99_sent_ms", main.sent().percentile(99));
     json.put("stack_cpu_ms_per_switch", round(main.stackCpuMillisPerSwitch(), 3));
+    ObjectNode threads = json.putObject("thread_cpu_ms_per_switch");
+    main.threadCpu().forEach((group, cpu) -> threads.put(group,
+        round(main.switched() == 0 ? null : cpu.toNanos() / 1e6 / main.switched(), 3)));
     json.put("throughput_span_ms", main.throughput().known() ? (Long) main.throughput().spanMillis() : null);
     json.put("span_ms", main.span().toMillis());
     json.put("cpu_source", main.cpu() == null ? null : main.cpuFromProc() ? "proc" : "jvm");
@@ -179,6 +182,11 @@ public final class BenchReport {
         elapsed.toMillis() / 1000.0));
     lines.addAll(runLines(main));
     lines.add(String.format(Locale.ROOT, "  service CPU    %s", cpuLine(main)));
+    if (!main.threadCpu().isEmpty() && main.switched() > 0) {
+      lines.add("                 by Java thread: " + main.threadCpu().entrySet().stream()
+          .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue().toNanos() / 1e6 / main.switched()))
+          .collect(Collectors.joining(", ")) + " ms per switch");
+    }
     if (main.stackCpuMillisPerSwitch() != null) {
       lines.add(String.format(Locale.ROOT, "  bench's JVM    %.3f ms of CPU per switch (embedded broker, registry and"
           + " sandbox, and the bench's producer and consumer: they share the machine with the service)",

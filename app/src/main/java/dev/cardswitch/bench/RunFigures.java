@@ -4,6 +4,7 @@ import dev.cardswitch.demo.CollectedResults;
 import dev.cardswitch.schemas.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -46,6 +47,9 @@ import java.util.Objects;
  * @param stackCpu CPU time of the benchmark's own process over the span: the embedded broker,
  *     registry and sandbox and the benchmark's producer and consumer; null when unknown (it shares
  *     the machine with the services, so it bounds their throughput too)
+ * @param threadCpu of {@code cpu}, the Java threads' CPU by group ({@code stream}, {@code http},
+ *     {@code kafka_clients}, {@code other}; see the service's {@code GET /stats}), summed over the
+ *     instances; empty when unknown
  */
 public record RunFigures(
     String label,
@@ -69,7 +73,8 @@ public record RunFigures(
     Duration span,
     boolean blockingConfirmed,
     List<String> otherSamples,
-    Duration stackCpu) {
+    Duration stackCpu,
+    Map<String, Duration> threadCpu) {
 
   private static final double MIB = 1024 * 1024;
 
@@ -82,6 +87,7 @@ public record RunFigures(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(span, "span");
     otherSamples = List.copyOf(otherSamples);
+    threadCpu = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(threadCpu));
   }
 
   /** The benchmark process's CPU milliseconds per {@code SWITCHED} outcome; null when unknown. */

@@ -43,7 +43,7 @@ class BenchReportTest {
         300L * 1024 * 1024, 6144L * 1024 * 1024,
         400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), confirmed,
         List.of("task 9: KNOT_REJECTED, HTTP 400 INVALID_FIELD, 1 attempt(s): Knot rejected the card for good"),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1), Map.of("stream", Duration.ofMillis(1200)));
   }
 
   private static CollectedResults allSwitched() {
@@ -166,7 +166,7 @@ class BenchReportTest {
         new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com");
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
         LatencyDistribution.empty(), LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
-        null, Duration.ofSeconds(1), false, List.of(), null);
+        null, Duration.ofSeconds(1), false, List.of(), null, Map.of());
     BenchReport report = new BenchReport(SETTINGS, realKnot, unknown, null, Duration.ofSeconds(5));
 
     JsonNode json = JSON.readTree(report.jsonLine());

@@ -49,7 +49,7 @@ class SweepReportTest {
         LatencyDistribution.of(LongStream.of(card).map(ms -> ms - 100).toArray()), LatencyDistribution.of(outcome),
         Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
         300L * 1024 * 1024, 6144L * 1024 * 1024, 400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), false,
-        List.of(), Duration.ofSeconds(1));
+        List.of(), Duration.ofSeconds(1), Map.of());
   }
 
   private final SweepReport report =

@@ -3,6 +3,8 @@ package dev.cardswitch.app.runtime;
 import dev.cardswitch.topology.SwitchCounters;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -72,6 +74,7 @@ public final class ProcessStats {
     body.put("peaks_since", peaksSince.get().toString());
     body.put("heap_pools", pools);
     body.put("process_cpu_ns", processCpuNanos());
+    body.put("thread_cpu_ns", threadCpuByGroup());
     long collections = 0;
     long collectionMillis = 0;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -98,6 +101,48 @@ public final class ProcessStats {
       return os.getProcessCpuTime();
     }
     return -1;
+  }
+
+  /**
+   * CPU time of the live Java threads by what they do, so a benchmark can say where a switch's CPU
+   * goes: {@code stream} (Kafka Streams' stream threads: topology, envelope, validation, Knot JWE),
+   * {@code http} (the JDK HTTP client's threads and the common pool that completes its futures),
+   * {@code kafka_clients} (producers' and consumers' network threads, heartbeats, admin), {@code
+   * other}. The JIT compilers and the GC are not Java threads: {@code /proc} tells those. A thread
+   * that ended takes its time with it. Empty where the JVM cannot measure thread CPU.
+   */
+  static Map<String, Long> threadCpuByGroup() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byGroup = new LinkedHashMap<>();
+    if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+      return byGroup;
+    }
+    for (String group : List.of("stream", "http", "kafka_clients", "other")) {
+      byGroup.put(group, 0L);
+    }
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long nanos = threads.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        byGroup.merge(threadGroup(info.getThreadName()), nanos, Long::sum);
+      }
+    }
+    return byGroup;
+  }
+
+  static String threadGroup(String name) {
+    if (name.contains("-StreamThread-") || name.contains("-StateUpdater-")) {
+      return "stream";
+    }
+    if (name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool.commonPool")) {
+      return "http";
+    }
+    if (name.startsWith("kafka-")) {
+      return "kafka_clients";
+    }
+    return "other";
   }
 
   private static List<MemoryPoolMXBean> heapPools() {

@@ -70,6 +70,40 @@ class AdminStatsTest {
   }
 
   @Test
+  void statsSplitTheJavaThreadsCpuByWhatTheThreadsDo() throws Exception {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    Thread busy = new Thread(() -> {
+      long spin = 0;
+      // Burns 50 ms of its own CPU (measured, not slept), then waits to be read while still alive.
+      while (mx.getCurrentThreadCpuTime() < 50_000_000L) {
+        spin += Long.numberOfTrailingZeros(spin + 1);
+      }
+      done.complete(null);
+      try {
+        Thread.currentThread().join(); // parks until the test ends it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "card-switch-test-StreamThread-1");
+    busy.setDaemon(true);
+    busy.start();
+    try {
+      done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      JsonNode cpu = JSON.readTree(get("/stats").body()).get("thread_cpu_ns");
+
+      assertTrue(cpu.get("stream").asLong() >= 50_000_000L, cpu.toString());
+      assertTrue(cpu.has("http") && cpu.has("kafka_clients") && cpu.has("other"), cpu.toString());
+    } finally {
+      busy.interrupt();
+    }
+    assertEquals("http", ProcessStats.threadGroup("HttpClient-2-Worker-7"));
+    assertEquals("kafka_clients", ProcessStats.threadGroup("kafka-producer-network-thread | x"));
+    assertEquals("stream", ProcessStats.threadGroup("app-1b2-StateUpdater-1"));
+    assertEquals("other", ProcessStats.threadGroup("card-switch-admin"));
+  }
+
+  @Test
   void thePeakHoldsWhatWasAllocatedAndAResetStartsItAfresh() throws Exception {
     long[] held = new long[(int) (128 * MIB / Long.BYTES)];
     held[held.length - 1] = 1;

@@ -89,6 +89,11 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
     HttpClient httpClient = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(config.knotCallTimeout())
+        // HTTP/2 multiplexes the calls over one TLS connection (negotiated by ALPN, so an HTTP/1.1
+        // server still works); over plain http (the loopback sandbox) it would only add an h2c
+        // upgrade offer to each new connection's first request.
+        .version("https".equalsIgnoreCase(config.knotBaseUrl().getScheme())
+            ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
         .build();
     this.http = new KnotHttp(httpClient, config.knotCredentials(), config.knotMaxRedirects(), clock);
     this.cardUri = config.endpoint("/card");

@@ -283,7 +283,7 @@ public final class Replayer {
     Properties props = new Properties();
     props.putAll(targets.clientProperties());
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, targets.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TopicScan.DEFAULT_TIMEOUT.toMillis());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000); // at least the request time-out (30 s)
     Optional<Short> rf = targets.replicationFactor() < 0 ? Optional.empty()
         : Optional.of((short) targets.replicationFactor());
     try (Admin admin = Admin.create(props)) {

@@ -48,6 +48,7 @@ final class TopicScan {
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
     // Reading must never create a topic (a dry run before the first replay has no ledger yet).
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, DEFAULT_TIMEOUT);
@@ -57,11 +58,14 @@ final class TopicScan {
         }
         throw unreachable(bootstrapServers, topic, null);
       }
-      List<TopicPartition> partitions = new ArrayList<>();
-      infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      List<TopicPartition> all = new ArrayList<>();
+      infos.forEach(p -> all.add(new TopicPartition(p.topic(), p.partition())));
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(all, DEFAULT_TIMEOUT);
+      Map<TopicPartition, Long> end = consumer.endOffsets(all, DEFAULT_TIMEOUT);
+      // Only partitions with records: an empty one would make each fetch wait out fetch.max.wait.ms.
+      List<TopicPartition> partitions = all.stream().filter(p -> begin.get(p) < end.get(p)).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, DEFAULT_TIMEOUT);
       Instant deadline = Instant.now().plus(DEFAULT_MAX_READ);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (Instant.now().isAfter(deadline)) {

@@ -3,6 +3,7 @@ package dev.cardswitch.replay;
 import dev.cardswitch.schemas.DeadLetter;
 import dev.cardswitch.schemas.DeadLetterReason;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -88,8 +89,8 @@ public final class ReplayFilter {
     if (!knotErrorCodes.isEmpty()) {
       parts.add("knot_error_code=" + String.join(",", new TreeSet<>(knotErrorCodes)));
     }
-    from.ifPresent(f -> parts.add("from=" + f));
-    to.ifPresent(t -> parts.add("to=" + t));
+    from.ifPresent(f -> parts.add("from=" + f.truncatedTo(ChronoUnit.SECONDS)));
+    to.ifPresent(t -> parts.add("to=" + t.truncatedTo(ChronoUnit.SECONDS)));
     if (!merchants.isEmpty()) {
       parts.add("merchant=" + String.join(",", new TreeSet<>(merchants)));
     }

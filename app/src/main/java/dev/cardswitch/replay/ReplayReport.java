@@ -71,7 +71,7 @@ public record ReplayReport(boolean dryRun, String filter, long read, long unread
     out.println("replay " + (dryRun ? "(dry run: nothing written)" : "(executed)") + ", filter: " + filter);
     List<PlannedReplay> entries = plan.entries();
     if (!entries.isEmpty()) {
-      out.printf("  %-22s %-10s %-14s %-18s %-22s %-16s %-24s %s%n", "decision", "task", "card_id", "merchant",
+      out.printf("  %-22s %-18s %-20s %-18s %-22s %-16s %-24s %s%n", "decision", "task", "card_id", "merchant",
           "reason", "knot_error_code", "dead-lettered at", "dead letter");
     }
     entries.stream().limit(ROWS_SHOWN).forEach(e -> out.println("  " + row(e)));
@@ -79,24 +79,23 @@ public record ReplayReport(boolean dryRun, String filter, long read, long unread
       out.println("  ... and " + (entries.size() - ROWS_SHOWN) + " more (narrow the selection with --reason,"
           + " --merchant, --task, --from/--to to see them)");
     }
-    out.printf("  %-34s %8d%n", "dead letters read", read);
+    out.printf("  %-46s %8d%n", "dead letters read", read);
     if (unreadable > 0) {
-      out.printf("  %-34s %8d%n", "unreadable (not selected)", unreadable);
+      out.printf("  %-46s %8d%n", "unreadable (not selected)", unreadable);
     }
-    out.printf("  %-34s %8d%n", "selected", selected());
-    out.printf("  %-34s %8d%n", dryRun ? "would replay" : "replayed", dryRun ? toReplay() : replayed);
-    out.printf("  %-34s %8d%n", "skipped", skippedTotal());
+    out.printf("  %-46s %8d%n", "selected", selected());
+    out.printf("  %-46s %8d%n", dryRun ? "would replay" : "replayed", dryRun ? toReplay() : replayed);
+    out.printf("  %-46s %8d%n", "skipped", skippedTotal());
     skipped().forEach((reason, n) -> {
       if (n > 0) {
-        out.printf("    %-32s %8d%n", reason.words(), n);
+        out.printf("    %-44s %8d%n", reason.words(), n);
       }
     });
     long closed = knotWindowClosed();
     if (closed > 0) {
-      out.println("  " + closed + " of the " + (dryRun ? "replays to come" : "replays")
-          + " come after Knot's 15-second window for their event closed: probably pointless unless Knot still"
-          + " accepts a card for the task (it sent a new AUTHENTICATED event, or its error allowed a retry;"
-          + " see the README)");
+      out.println("  " + closed + " of the " + (dryRun ? "replays would" : "replays") + " come after Knot's"
+          + " 15-second window for their event closed: probably pointless unless Knot still accepts a card for"
+          + " the task (see the README: what replaying means for Knot's window)");
     }
     if (dryRun && toReplay() > 0) {
       out.println("nothing was written: run again with --execute to replay " + toReplay() + " dead letter"
@@ -116,7 +115,7 @@ public record ReplayReport(boolean dryRun, String filter, long read, long unread
       Duration ago = Duration.between(d.getEvent().getTimestamp().plus(window), decidedAt);
       knot = "  Knot's window closed " + age(ago) + " ago: probably pointless";
     }
-    return String.format(Locale.ROOT, "%-22s %-10s %-14s %-18s %-22s %-16s %-24s %s%s", decision,
+    return String.format(Locale.ROOT, "%-22s %-18s %-20s %-18s %-22s %-16s %-24s %s%s", decision,
         d.getTaskId() == null ? "-" : d.getTaskId(), orDash(d.getCardId()), clip(merchant, 18), d.getReason(),
         orDash(d.getKnotErrorCode()), d.getCompletedAt(), e.candidate().address(), knot);
   }

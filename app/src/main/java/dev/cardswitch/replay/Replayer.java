@@ -123,9 +123,13 @@ public final class Replayer {
       }
       ReplayLedger ledger = ReplayLedger.read(targets.bootstrapServers(), targets.clientProperties(),
           targets.ledgerTopic());
+      progress.println("replay: " + ledger.size() + " dead letters replayed before (" + targets.ledgerTopic() + ")");
       AtomicLong unreadable = new AtomicLong();
       List<ReplayCandidate> deadLetters = readDeadLetters(serdes, unreadable);
+      progress.println("replay: " + (deadLetters.size() + unreadable.get()) + " dead letters read ("
+          + targets.deadLetterTopic() + ")");
       Set<Long> switchedTasks = tasksWithOutcome();
+      progress.println("replay: " + switchedTasks.size() + " tasks with an outcome (" + targets.outcomeTopic() + ")");
       Instant now = clock.instant();
       ReplayPlan plan = ReplayPlan.of(deadLetters, options.filter(), options.force(), ledger, switchedTasks, now,
           targets.window());

@@ -52,11 +52,8 @@ public final class TimeArgument {
         return clock.instant().minus(Duration.parse(isoAge.group(1).toUpperCase(Locale.ROOT)));
       }
       String upper = text.trim().toUpperCase(Locale.ROOT);
-      if (upper.endsWith("Z")) {
-        return Instant.parse(upper);
-      }
       if (upper.contains("T")) {
-        return upper.matches(".*[+-]\\d{2}:\\d{2}$")
+        return upper.endsWith("Z") || upper.matches(".*[+-]\\d{2}:\\d{2}$")
             ? OffsetDateTime.parse(upper).toInstant()
             : LocalDateTime.parse(upper).toInstant(ZoneOffset.UTC);
       }

@@ -20,6 +20,8 @@ class TimeArgumentTest {
     assertEquals(Instant.parse("2026-11-25T10:00:00Z"), TimeArgument.parse("--from", "2026-11-25T10:00:00Z", CLOCK));
     assertEquals(Instant.parse("2026-11-25T10:00:00Z"), TimeArgument.parse("--from", "2026-11-25T11:00+01:00", CLOCK));
     assertEquals(Instant.parse("2026-11-25T10:30:00Z"), TimeArgument.parse("--from", "2026-11-25T10:30", CLOCK));
+    assertEquals(Instant.parse("2026-11-25T08:00:00Z"), TimeArgument.parse("--to", "2026-11-25T08:00Z", CLOCK));
+    assertEquals(Instant.parse("2026-11-25T08:00:00.250Z"), TimeArgument.parse("--to", "2026-11-25t08:00:00.25z", CLOCK));
     assertEquals(Instant.parse("2026-11-24T00:00:00Z"), TimeArgument.parse("--from", "2026-11-24", CLOCK));
     assertEquals(NOW, TimeArgument.parse("--to", "now", CLOCK));
     assertEquals(NOW.minus(Duration.ofHours(2)), TimeArgument.parse("--from", "2h ago", CLOCK));

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One dead letter as read from the dead-letter topic, with its address. Holds no card data (dead
- * letters hold none; the embedded event holds the issuer's card id, not card data). Immutable.
+ * letters hold none; the embedded event holds the issuer's card id, not card data). Immutable as
+ * long as nobody changes the (generated, mutable) dead letter; the replay never does.
  */
 public record ReplayCandidate(DeadLetterAddress address, DeadLetter deadLetter) {
 

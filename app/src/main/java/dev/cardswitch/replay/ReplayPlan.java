@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,8 @@ public final class ReplayPlan {
         .filter(c -> filter.matches(c.deadLetter()))
         .sorted(LATEST_LAST)
         .toList();
-    Map<ReplayCandidate, SkipReason> skips = new HashMap<>();
+    // By identity: two records of the same dead letter at different offsets are different candidates.
+    Map<ReplayCandidate, SkipReason> skips = new IdentityHashMap<>();
     Map<Long, ReplayCandidate> latestByTask = new HashMap<>();
     for (ReplayCandidate c : selected) {
       DeadLetter d = c.deadLetter();

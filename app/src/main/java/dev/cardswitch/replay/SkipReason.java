@@ -1,6 +1,6 @@
 package dev.cardswitch.replay;
 
-/** Why a selected dead letter is not replayed; each with the words the report prints. */
+/** Why a selected dead letter is not replayed; each with the words the report prints. Immutable. */
 public enum SkipReason {
   /** The dead letter holds no readable event (MALFORMED_EVENT of unreadable bytes): nothing to re-submit. */
   NO_EVENT("no readable event to re-submit"),

@@ -62,7 +62,10 @@ public final class DeadLetters {
     return this;
   }
 
-  /** The event's identifiers and the event itself (which holds no card data). */
+  /**
+   * The event's identifiers and the event itself (which holds no card data), with its {@code
+   * replay_of} link when {@code card-switch replay} re-submitted it.
+   */
   public DeadLetters event(KnotWebhookEvent event) {
     builder.setEvent(event)
         .setEventType(event.getEvent())
@@ -73,7 +76,9 @@ public final class DeadLetters {
         .setMerchantId(event.getMerchant() == null ? null : event.getMerchant().getId())
         .setMerchantName(event.getMerchant() == null ? null : event.getMerchant().getName())
         .setEventTime(event.getTimestamp())
-        .setReceivedAt(event.getReceivedAt());
+        .setReceivedAt(event.getReceivedAt())
+        // A replayed event names the dead letter it came from; a new dead letter keeps the link.
+        .setReplayOf(event.getReplayOf());
     return this;
   }
 

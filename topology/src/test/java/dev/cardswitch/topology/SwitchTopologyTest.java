@@ -17,6 +17,7 @@ import dev.cardswitch.schemas.CardReference;
 import dev.cardswitch.schemas.DeadLetter;
 import dev.cardswitch.schemas.DeadLetterReason;
 import dev.cardswitch.schemas.KnotWebhookEvent;
+import dev.cardswitch.schemas.ReplayOrigin;
 import dev.cardswitch.schemas.SwitchOutcome;
 import dev.cardswitch.schemas.SwitchStatus;
 import dev.cardswitch.testing.LogCapture;
@@ -240,6 +241,40 @@ class SwitchTopologyTest {
     loadReference("card-missing");
     assertTrue(knot.calls().isEmpty(), "a reference after the deadline releases nothing");
     assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void aReplayedEventKeepsItsLinkToTheDeadLetterInItsOutcomeOrNewDeadLetter() {
+    // Knot's event is an hour old; the replay gave it a fresh receipt time, so the window is the new one.
+    ReplayOrigin origin = ReplayOrigin.newBuilder().setDeadLetterTopic("switch-dead-letters")
+        .setDeadLetterPartition(2).setDeadLetterOffset(41).setReason("NO_CARD_REFERENCE")
+        .setReplayedAt(clock.instant()).setForced(false).build();
+    KnotWebhookEvent replayed = KnotWebhookEvent.newBuilder(
+            TestCards.authenticated(21, "card-1", true, clock.instant()))
+        .setTimestamp(clock.instant().minus(Duration.ofHours(1))).setReplayOf(origin).build();
+    loadReference("card-1");
+    Instant receivedAt = clock.instant();
+    webhooks.pipeInput("21", KnotWebhookEvent.newBuilder(replayed).setReceivedAt(receivedAt).build());
+    punctuate();
+    assertEquals(1, knot.calls().size(), "the fresh receipt time opens a new window");
+    assertEquals(receivedAt.plusSeconds(15), knot.call(0).deadline());
+    knot.call(0).future().complete(FakeKnot.switched(clock.instant()));
+    punctuate();
+    SwitchOutcome outcome = outcomes.readValue();
+    assertEquals(SwitchStatus.SWITCHED, outcome.getStatus());
+    assertEquals(origin, outcome.getReplayOf());
+
+    webhooks.pipeInput("22", KnotWebhookEvent.newBuilder(replayed).setTaskId(22).setData(
+        TestCards.authenticated(22, "card-missing", true, clock.instant()).getData())
+        .setReceivedAt(clock.instant()).build());
+    advance(Duration.ofMillis(15_250));
+    DeadLetter again = deadLetters.readValue();
+    assertEquals(DeadLetterReason.NO_CARD_REFERENCE, again.getReason());
+    assertEquals(origin, again.getReplayOf());
+    assertEquals(origin, again.getEvent().getReplayOf());
+
+    sendEvent(23, "card-1", false);
+    assertNull(outcomes.readValue().getReplayOf(), "an event as Knot sent it has no link");
   }
 
   @Test

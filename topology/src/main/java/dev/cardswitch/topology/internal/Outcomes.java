@@ -48,6 +48,8 @@ final class Outcomes {
         .setSourceTopic(topic)
         .setSourcePartition(partition)
         .setSourceOffset(offset)
-        .setResentAfterRestart(false);
+        .setResentAfterRestart(false)
+        // A replayed event names its dead letter; the outcome keeps the link so it traces back.
+        .setReplayOf(event.getReplayOf());
   }
 }

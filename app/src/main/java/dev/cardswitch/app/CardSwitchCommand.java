@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       DemoCommand.class, BenchCommand.class, SoakCommand.class, RunCommand.class, StackCommand.class,
-      SandboxCommand.class, KnotCheckCommand.class, LoadReferencesCommand.class, KeysCommand.class,
+      SandboxCommand.class, KnotCheckCommand.class, LoadReferencesCommand.class, KeysCommand.class, StatusCommand.class,
       VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",

@@ -49,6 +49,8 @@ public final class AppConfig {
   public static final String ADMIN_ADVERTISED_HOST = "ADMIN_ADVERTISED_HOST";
   /** Whether the switch-status store is kept ({@code GET /switches/{task_id}}, {@code card-switch status}). */
   public static final String SWITCH_STATUS = "SWITCH_STATUS";
+  /** How long a task's status is kept after its last change. */
+  public static final String SWITCH_STATUS_RETENTION = "SWITCH_STATUS_RETENTION";
   public static final String KAFKA_PORT = "KAFKA_PORT";
   public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
@@ -149,7 +151,8 @@ public final class AppConfig {
           .maxEventBytes(s.intValue(MAX_EVENT_BYTES, TopologyConfig.DEFAULT_MAX_EVENT_BYTES,
               TopologyConfig.MIN_MAX_EVENT_BYTES))
           .maxInFlight(knotMaxInFlight(s))
-          .switchStatus(s.bool(SWITCH_STATUS, TopologyConfig.DEFAULT_SWITCH_STATUS));
+          .switchStatus(s.bool(SWITCH_STATUS, TopologyConfig.DEFAULT_SWITCH_STATUS))
+          .switchStatusRetention(s.duration(SWITCH_STATUS_RETENTION, TopologyConfig.DEFAULT_SWITCH_STATUS_RETENTION));
       this.topology = t.build();
     } catch (IllegalArgumentException e) {
       throw new SettingException("topology", e.getMessage());
@@ -291,7 +294,7 @@ public final class AppConfig {
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
-        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         KNOT_BLOCKING_BASELINE,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {

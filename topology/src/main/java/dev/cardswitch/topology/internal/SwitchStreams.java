@@ -67,7 +67,7 @@ public final class SwitchStreams {
 
     KStream<String, KnotWebhookEvent> events = builder.stream(config.webhookTopic(),
         Consumed.with(keys, serdes.event()).withName("webhooks-source"));
-    SwitchStatusStreams.addTo(builder, events, config, serdes, ports.metrics()); // off the switch path: status/
+    SwitchStatusStreams.addTo(builder, events, config, serdes, ports); // off the switch path: status/
     Map<String, KStream<String, Routed>> routed = events
         .process(() -> new EventRouter(config, ports), Named.as("route-event"))
         .split(Named.as("routed-"))

@@ -2,7 +2,10 @@ package dev.cardswitch.topology.status;
 
 import dev.cardswitch.schemas.internal.SwitchHistory;
 import dev.cardswitch.topology.SwitchMetrics;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,20 +44,33 @@ final class StatusRecorder<V> implements Processor<String, V, Void, Void> {
   private final Update<Object> update;
   private final Reader<V, ?> reader;
   private final SwitchMetrics metrics;
+  private final Clock purgeClock;
+  private final Duration retention;
   private KeyValueStore<String, SwitchHistory> store;
   private ProcessorContext<Void, Void> context;
 
+  /**
+   * @param purgeClock with {@code retention}: this recorder also purges expired statuses
+   *     ({@link StatusPurge}); null for the recorders that leave it to another one of their task
+   */
   @SuppressWarnings("unchecked")
-  <T> StatusRecorder(Reader<V, T> reader, Update<T> update, SwitchMetrics metrics) {
+  <T> StatusRecorder(Reader<V, T> reader, Update<T> update, SwitchMetrics metrics, Clock purgeClock,
+      Duration retention) {
     this.reader = Objects.requireNonNull(reader, "reader");
     this.update = (Update<Object>) Objects.requireNonNull(update, "update");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.purgeClock = purgeClock;
+    this.retention = retention;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     this.context = context;
     this.store = context.getStateStore(SwitchStatusStreams.STORE);
+    if (purgeClock != null) {
+      context.schedule(StatusPurge.INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+          new StatusPurge(store, purgeClock, retention));
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.cardswitch.topology.status;
 
 import dev.cardswitch.schemas.KnotWebhookEvent;
 import dev.cardswitch.topology.SwitchMetrics;
+import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.TopologyConfig;
 import dev.cardswitch.topology.TopologySerdes;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,6 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  * (the topics are created together), so a task's records meet in one stream task and
  * {@code KafkaStreams.queryMetadataForKey(STORE, taskId)} names the instance holding it.
  *
+ * <p>A status is kept for {@link TopologyConfig#switchStatusRetention()} after its last change, then
+ * purged ({@link StatusPurge}).
+ *
  * <p>Cost on the switch path: one store write per webhook event; the outcome and dead-letter
  * records are processed by the same stream tasks, after the switch has published them.
  */
@@ -46,21 +50,23 @@ public final class SwitchStatusStreams {
    * {@link TopologyConfig#switchStatus()} is off.
    */
   public static void addTo(StreamsBuilder builder, KStream<String, KnotWebhookEvent> webhooks, TopologyConfig config,
-      TopologySerdes serdes, SwitchMetrics metrics) {
+      TopologySerdes serdes, SwitchPorts ports) {
     if (!config.switchStatus()) {
       return;
     }
+    SwitchMetrics metrics = ports.metrics();
+    // The three recorders of a partition share one stream task; the webhook one also purges.
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(STORE), Serdes.String(), serdes.status()));
     webhooks.process(() -> new StatusRecorder<KnotWebhookEvent>((topic, event) -> event, SwitchHistories::onWebhook,
-            metrics), Named.as("status-webhook"), STORE);
+            metrics, ports.clock(), config.switchStatusRetention()), Named.as("status-webhook"), STORE);
     builder.stream(config.outcomeTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withName("status-outcomes-source"))
         .process(() -> new StatusRecorder<byte[]>(serdes.outcome().deserializer()::deserialize,
-            SwitchHistories::onOutcome, metrics), Named.as("status-outcome"), STORE);
+            SwitchHistories::onOutcome, metrics, null, null), Named.as("status-outcome"), STORE);
     builder.stream(config.deadLetterTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withName("status-dead-letters-source"))
         .process(() -> new StatusRecorder<byte[]>(serdes.deadLetter().deserializer()::deserialize,
-            SwitchHistories::onDeadLetter, metrics), Named.as("status-dead-letter"), STORE);
+            SwitchHistories::onDeadLetter, metrics, null, null), Named.as("status-dead-letter"), STORE);
   }
 }

@@ -344,4 +344,16 @@ class SwitchStatusTopologyTest {
     assertNull(h.getReason(), "the earlier attempt's reason no longer describes the task");
     assertEquals(3, h.getHistory().size());
   }
+
+  @Test
+  void aStatusIsPurgedOnceItsRetentionHasPassedSinceItsLastChange() {
+    start(TopologyConfig.builder().window(Duration.ofSeconds(5)).switchStatusRetention(Duration.ofHours(1)).build());
+    sendEvent(113, "card-1", false);
+    advance(Duration.ofMinutes(40));
+    sendEvent(114, "card-1", false);
+    advance(Duration.ofMinutes(30));
+
+    assertNull(status(113), "changed 70 minutes ago: purged");
+    assertEquals(SwitchState.SKIPPED, status(114).getState(), "changed 30 minutes ago: kept");
+  }
 }

@@ -6,6 +6,7 @@ import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.TopologyConfig;
 import dev.cardswitch.topology.TopologySerdes;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -31,11 +32,19 @@ import org.apache.kafka.streams.state.Stores;
  * (the topics are created together), so a task's records meet in one stream task and
  * {@code KafkaStreams.queryMetadataForKey(STORE, taskId)} names the instance holding it.
  *
+ * <p>The outcome and dead-letter sources start at the topics' end when the application first reads
+ * them (offset reset {@code latest}), not at their beginning: they share stream tasks with the
+ * switch, which takes records oldest first, so a backlog of every past outcome would hold up new
+ * webhooks for as long as it takes to read, and miss Knot's window. Tasks finished before the store
+ * was turned on are therefore unknown to it.
+ *
  * <p>A status is kept for {@link TopologyConfig#switchStatusRetention()} after its last change, then
  * purged ({@link StatusPurge}).
  *
  * <p>Cost on the switch path: one store write per webhook event; the outcome and dead-letter
  * records are processed by the same stream tasks, after the switch has published them.
+ *
+ * <p>Stateless; thread-safe.
  */
 public final class SwitchStatusStreams {
 
@@ -61,11 +70,11 @@ public final class SwitchStatusStreams {
     webhooks.process(() -> new StatusRecorder<KnotWebhookEvent>((topic, event) -> event, SwitchHistories::onWebhook,
             metrics, ports.clock(), config.switchStatusRetention()), Named.as("status-webhook"), STORE);
     builder.stream(config.outcomeTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-            .withName("status-outcomes-source"))
+            .withName("status-outcomes-source").withOffsetResetPolicy(AutoOffsetReset.latest()))
         .process(() -> new StatusRecorder<byte[]>(serdes.outcome().deserializer()::deserialize,
             SwitchHistories::onOutcome, metrics, null, null), Named.as("status-outcome"), STORE);
     builder.stream(config.deadLetterTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-            .withName("status-dead-letters-source"))
+            .withName("status-dead-letters-source").withOffsetResetPolicy(AutoOffsetReset.latest()))
         .process(() -> new StatusRecorder<byte[]>(serdes.deadLetter().deserializer()::deserialize,
             SwitchHistories::onDeadLetter, metrics, null, null), Named.as("status-dead-letter"), STORE);
   }

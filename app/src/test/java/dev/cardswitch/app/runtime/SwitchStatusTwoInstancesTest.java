@@ -43,6 +43,7 @@ import picocli.CommandLine;
  * {@code GET /switches/{task_id}} and {@code card-switch status} with two card-switch instances on
  * the real (embedded) broker: every task, in each state, asked of both instances, so each instance
  * is asked for tasks the other one holds and forwards the question; both give the owner's answer.
+ * Then one instance stops and the other answers for all tasks from the restored store.
  */
 class SwitchStatusTwoInstancesTest {
 
@@ -93,9 +94,10 @@ class SwitchStatusTwoInstancesTest {
       JwkSetKeyRing keyRing = JwkSetKeyRing.of(List.of(JwkSetKeyRing.generate("status-test-1")),
           JwkSetKeyRing.Options.DEFAULT);
       var knot = configA.knotClientConfig(stack.sandboxEndpoint().orElseThrow());
-      try (CardSwitchService a = CardSwitchService.start(configA, stack.bootstrapServers(), stack.registryUrl(), knot,
-              keyRing, true);
-          CardSwitchService b = CardSwitchService.start(configB, stack.bootstrapServers(), stack.registryUrl(), knot,
+      CardSwitchService a = CardSwitchService.start(configA, stack.bootstrapServers(), stack.registryUrl(), knot,
+          keyRing, true);
+      boolean aClosed = false;
+      try (CardSwitchService b = CardSwitchService.start(configB, stack.bootstrapServers(), stack.registryUrl(), knot,
               keyRing, true)) {
         assertTrue(a.awaitRunning(Duration.ofSeconds(60)), "instance a runs");
         assertTrue(b.awaitRunning(Duration.ofSeconds(60)), "instance b runs");
@@ -167,6 +169,23 @@ class SwitchStatusTwoInstancesTest {
         Run unknown = status("--admin-url", urlA, "7");
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().contains("no record of task 7"), unknown.err());
+
+        // Instance a stops: b takes its partitions over, restores their statuses from the changelog
+        // and answers for every task itself.
+        a.close();
+        aClosed = true;
+        Instant restored = Instant.now().plusSeconds(60);
+        for (Map.Entry<String, List<Long>> state : tasks.entrySet()) {
+          for (long task : state.getValue()) {
+            JsonNode answer = awaitStatus(urlB, task,
+                s -> s.path("served_by").asText().equals("127.0.0.1:" + b.adminPort()), restored);
+            assertEquals(state.getKey(), answer.path("status").asText(), "task " + task + " after the handover");
+          }
+        }
+      } finally {
+        if (!aClosed) {
+          a.close();
+        }
       }
     }
   }

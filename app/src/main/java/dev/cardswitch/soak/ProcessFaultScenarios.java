@@ -100,12 +100,22 @@ public final class ProcessFaultScenarios {
         .build();
   }
 
-  /** A second instance joins mid-run, then leaves (SIGTERM): one, two, then one instance again. */
+  /**
+   * A second instance joins mid-run, then leaves (SIGTERM): one, two, then one instance again. Strict:
+   * nothing is killed, so no valid card may miss its window (a stopped instance leaves the group, so
+   * its tasks move at once; see {@code LEAVE_GROUP_ON_CLOSE}).
+   */
   public static ScenarioRun rebalance(Scale s, long seed) {
     Duration length = s.before().plus(JOIN).plus(s.during()).plus(s.after());
-    return processFault("rebalance 1 → 2 → 1", s, seed, length, s.unknownCardPercent())
+    return ScenarioRun.builder("rebalance 1 → 2 → 1")
+        .events(s.eventsFor(length))
+        .rate(s.rate())
+        .seed(seed)
+        .mix(DemoPlan.SKIPPED_PERCENT, s.unknownCardPercent(), DemoPlan.INVALID_CARD_PERCENT)
+        .instances(FIRST)
+        .restarts()
         .injected("a second instance (own INSTANCE_ID, ADMIN_PORT, STATE_DIR) joined mid-run, ran "
-            + s.during().toSeconds() + " s, then stopped (SIGTERM)")
+            + s.during().toSeconds() + " s, then stopped (SIGTERM, leaving the group); no valid card may miss its window")
         .fault(ctx -> {
           SoakStack stack = ctx.stack();
           ctx.awaitElapsed(s.before());

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "soak",
+    mixinStandardHelpOptions = true,
     description = {
       "Run card-switch through faults for a long while and report what was lost (nothing, we hope):",
       "Knot's 5xx bursts, a 30-second outage, slow answers, 429 storms, a key rotation, revoked",
@@ -61,6 +62,10 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--report", description = "Write the reliability document here, e.g. docs/RELIABILITY.md.")
   Path report;
+
+  @Option(names = "--note", description = "A sentence for the document about the conditions, e.g. that other"
+      + " jobs shared the machine (the load average is recorded anyway).")
+  String note = "";
 
   @Override
   public Integer call() throws IOException {
@@ -93,6 +98,7 @@ public final class SoakCommand implements Callable<Integer> {
     err.println("Soak (" + s.name() + ", seed " + runSeed + "): " + runs.size() + " runs; broker data and instance"
         + " logs in " + work);
     Instant started = Instant.now();
+    MachineLoad load = MachineLoad.start();
     ReliabilityReport results = new ReliabilityReport();
     try (SoakStack stack = SoakStack.start(work, s.serviceSettings(), runSeed)) {
       int i = 0;
@@ -108,6 +114,7 @@ public final class SoakCommand implements Callable<Integer> {
       return 1;
     }
     Duration took = Duration.between(started, Instant.now());
+    String conditions = load.stop() + (note.isBlank() ? "" : " " + note.strip());
     out.println();
     out.print(results.table());
     out.println();
@@ -116,7 +123,7 @@ public final class SoakCommand implements Callable<Integer> {
     if (report != null) {
       String date = LocalDate.now(ZoneOffset.UTC).toString();
       Files.createDirectories(report.toAbsolutePath().getParent());
-      Files.writeString(report, results.document(command, machine(), date, took), StandardCharsets.UTF_8);
+      Files.writeString(report, results.document(command, machine(), date, took, conditions), StandardCharsets.UTF_8);
       err.println("wrote " + report);
     }
     if (results.passed() && temporary) {
@@ -151,6 +158,53 @@ public final class SoakCommand implements Callable<Integer> {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+    }
+  }
+
+  /**
+   * The 1-minute load average, sampled every 10 s while the soak runs: the soak alone keeps about
+   * two cores busy, so a load well above the core count means other work shared the machine and the
+   * timings (time to recover, latencies) are inflated. Thread-safe.
+   */
+  static final class MachineLoad {
+    private final java.util.concurrent.ScheduledExecutorService sampler;
+    private final List<Double> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private MachineLoad() {
+      sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "soak-load-sampler");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    static MachineLoad start() {
+      MachineLoad load = new MachineLoad();
+      load.sampler.scheduleAtFixedRate(load::sample, 0, 10, java.util.concurrent.TimeUnit.SECONDS);
+      return load;
+    }
+
+    private void sample() {
+      double v = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      if (v >= 0) {
+        samples.add(v);
+      }
+    }
+
+    /** Stops sampling; a sentence for the document. */
+    String stop() {
+      sampler.shutdownNow();
+      List<Double> all = List.copyOf(samples);
+      if (all.isEmpty()) {
+        return "";
+      }
+      int cores = Runtime.getRuntime().availableProcessors();
+      double mean = all.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      double max = all.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      return String.format(Locale.ROOT, "Load average (1 min) during the soak: mean %.1f, max %.1f on %d cores%s", mean,
+          max, cores, mean > cores * 1.5
+              ? ": the machine was busier than the soak alone makes it, so times (recovery, latencies) are inflated."
+              : ".");
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.cardswitch.soak;
 import dev.cardswitch.demo.CollectedResults;
 import dev.cardswitch.demo.ExpectedResult;
 import dev.cardswitch.demo.TaskResult;
+import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.sandbox.TaskCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +25,9 @@ import java.util.Set;
  *       KNOT_UNAVAILABLE while Knot is down);
  *   <li>Knot is never called for an event that needs no call (skipped, unknown or invalid card); a
  *       SWITCHED outcome means Knot accepted the card; Knot accepts a card twice only when the result
- *       says it was re-sent after a restart, and only in runs with a restart (or, where the run
- *       allows it, when an attempt timed out and was retried);
+ *       says it was re-sent after a restart, and only in runs with a restart; a result other than
+ *       SWITCHED for a card Knot accepted says that Knot may have switched it (or that it was
+ *       re-sent after a restart);
  *   <li>no card value in clear in any topic (changelogs, repartition topics and aborted
  *       transactions included) nor in any instance's output (its logs);
  *   <li>the configuration each instance printed at start masks the secrets it was given.
@@ -43,7 +45,7 @@ public final class Invariants {
       List<String> violations) {}
 
   /** What a fault allows. */
-  public record Rules(Map<ExpectedResult, Set<TaskResult>> acceptable, boolean restarts, boolean retriesAfterTimeout) {}
+  public record Rules(Map<ExpectedResult, Set<TaskResult>> acceptable, boolean restarts) {}
 
   private Invariants() {}
 
@@ -94,11 +96,14 @@ public final class Invariants {
       if (first.switched() && calls.successes() == 0) {
         knotWrong.add("task " + task + " is SWITCHED but Knot never accepted its card");
       }
+      if (!first.switched() && calls.successes() > 0 && !flagged
+          && !first.detail().contains(KnotCallResult.MAY_HAVE_SWITCHED)) {
+        knotWrong.add("task " + task + " ended " + first.result() + " although Knot accepted its card, and its detail"
+            + " does not say \"" + KnotCallResult.MAY_HAVE_SWITCHED + "\" (" + first.detail() + ")");
+      }
       if (calls.successes() > 1) {
         acceptedTwice++;
-        boolean explained = (rules.restarts() && flagged)
-            || (rules.retriesAfterTimeout() && first.attempts() >= calls.successes());
-        if (!explained) {
+        if (!(rules.restarts() && flagged)) {
           knotWrong.add("Knot accepted the card of task " + task + " " + calls.successes() + " times (result "
               + first.result() + ", " + first.attempts() + " attempts, re-sent flag " + flagged + ")");
         }

@@ -2,6 +2,7 @@ package dev.cardswitch.soak;
 
 import dev.cardswitch.demo.DemoPlan;
 import dev.cardswitch.demo.ExpectedResult;
+import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.knot.client.KnotClientConfig;
 import dev.cardswitch.sandbox.KnotSandbox;
 import dev.cardswitch.sandbox.Latency;
@@ -102,7 +103,10 @@ public final class KnotFaultScenarios {
         .build();
   }
 
-  /** Knot answers {@code POST /card} in 3 to 6 s, against a 4-second call time-out. */
+  /**
+   * Knot answers {@code POST /card} in 3 to 6 s, against a 4-second call time-out: a call that timed
+   * out is never sent again (Knot may have taken it); its dead letter says Knot may have switched the card.
+   */
   public static ScenarioRun slowAnswers(Scale s, long seed) {
     Duration timeout = KnotClientConfig.DEFAULT_KNOT_CALL_TIMEOUT;
     Duration settle = s.circuitOpenWait().plus(timeout).plusSeconds(2);
@@ -110,18 +114,29 @@ public final class KnotFaultScenarios {
         .injected("POST /card answered after 3 to 6 s (uniform) against KNOT_CALL_TIMEOUT=" + timeout.toSeconds()
             + " s, for " + s.during().toSeconds() + " s")
         .alsoAccept(ExpectedResult.SWITCHED, DeadLetterReason.KNOT_UNAVAILABLE, DeadLetterReason.DEADLINE_EXCEEDED)
-        .retriesAfterTimeout()
         .fault(phase(s, s.during(), "slow Knot",
             ctx -> ctx.stack().sandbox().faults(SandboxFaults.builder()
                 .latency(Latency.uniform(timeout.minusSeconds(1), timeout.plusSeconds(2))).build()),
             ctx -> ctx.stack().sandbox().faults(SandboxFaults.NONE),
             ctx -> { }))
         .check((e, violations) -> {
+          // A call that timed out is never re-sent: its dead letter says Knot may have switched the card.
           long timedOut = e.ledger().tasks().stream()
-              .filter(t -> e.ledger().first(t).filter(r -> r.attempts() > 1 || r.detail().contains("time-out")).isPresent())
+              .filter(t -> e.ledger().first(t).filter(r -> r.detail().contains("time-out")
+                  && r.detail().contains(KnotCallResult.MAY_HAVE_SWITCHED)).isPresent())
               .count();
           if (timedOut == 0) {
-            violations.add("no call timed out: the latency did not exceed the call time-out");
+            violations.add("no dead letter says a call timed out and Knot may have switched the card: the latency"
+                + " did not exceed the call time-out");
+          }
+          List<String> resent = new ArrayList<>();
+          for (long t : e.ledger().tasks()) {
+            if (e.stack().sandbox().calls(t).calls() > 1) {
+              resent.add("task " + t + ": " + e.stack().sandbox().calls(t).calls() + " POST /card");
+            }
+          }
+          if (!resent.isEmpty()) {
+            violations.add("a POST /card that may have reached Knot was sent again: " + Invariants.examples(resent));
           }
         })
         .build();

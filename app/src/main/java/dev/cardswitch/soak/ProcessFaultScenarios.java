@@ -27,7 +27,10 @@ public final class ProcessFaultScenarios {
   /** Room for the second instance to start and join. */
   static final Duration JOIN = Duration.ofSeconds(30);
 
-  private static final Pattern SWITCHED = Pattern.compile("card-switch stopped: SwitchCounters\\[outcomes=\\{[^}]*SWITCHED=(\\d+)");
+  /** The stop line of an instance: its outcomes and dead letters by kind. */
+  private static final Pattern STOPPED = Pattern.compile(
+      "card-switch stopped: SwitchCounters\\[outcomes=\\{([^}]*)}, deadLetters=\\{([^}]*)}");
+  private static final Pattern COUNT = Pattern.compile("([A-Z_]+)=(\\d+)");
 
   private ProcessFaultScenarios() {}
 
@@ -100,12 +103,22 @@ public final class ProcessFaultScenarios {
         .build();
   }
 
-  /** A second instance joins mid-run, then leaves (SIGTERM): one, two, then one instance again. */
+  /**
+   * A second instance joins mid-run, then leaves (SIGTERM): one, two, then one instance again. Strict:
+   * nothing is killed, so no valid card may miss its window (a stopped instance leaves the group, so
+   * its tasks move at once; see {@code LEAVE_GROUP_ON_CLOSE}).
+   */
   public static ScenarioRun rebalance(Scale s, long seed) {
     Duration length = s.before().plus(JOIN).plus(s.during()).plus(s.after());
-    return processFault("rebalance 1 → 2 → 1", s, seed, length, s.unknownCardPercent())
+    return ScenarioRun.builder("rebalance 1 → 2 → 1")
+        .events(s.eventsFor(length))
+        .rate(s.rate())
+        .seed(seed)
+        .mix(DemoPlan.SKIPPED_PERCENT, s.unknownCardPercent(), DemoPlan.INVALID_CARD_PERCENT)
+        .instances(FIRST)
+        .restarts()
         .injected("a second instance (own INSTANCE_ID, ADMIN_PORT, STATE_DIR) joined mid-run, ran "
-            + s.during().toSeconds() + " s, then stopped (SIGTERM)")
+            + s.during().toSeconds() + " s, then stopped (SIGTERM, leaving the group); no valid card may miss its window")
         .fault(ctx -> {
           SoakStack stack = ctx.stack();
           ctx.awaitElapsed(s.before());
@@ -124,14 +137,25 @@ public final class ProcessFaultScenarios {
           ctx.detail("one instance");
           String output = stack.processes().stream().filter(p -> p.name().equals(SECOND)).findFirst()
               .map(ServiceProcess::output).orElse("");
-          Matcher m = SWITCHED.matcher(output);
-          long switched = 0;
-          while (m.find()) {
-            switched = Long.parseLong(m.group(1));
+          java.util.Map<String, Long> results = new java.util.TreeMap<>();
+          Matcher m = STOPPED.matcher(output);
+          while (m.find()) { // the last stop line counts
+            results.clear();
+            Matcher c = COUNT.matcher(m.group(1) + ", " + m.group(2));
+            while (c.find()) {
+              results.merge(c.group(1), Long.parseLong(c.group(2)), Long::sum);
+            }
           }
-          ctx.note("the second instance switched " + switched + " cards before it stopped");
-          if (switched == 0) {
-            ctx.violation("the second instance switched no card: no task moved to it");
+          long handled = results.values().stream().mapToLong(Long::longValue).sum();
+          ctx.note("the second instance published " + handled + " results before it stopped " + results);
+          if (handled == 0) {
+            ctx.violation("the second instance published no result: no task moved to it");
+          } else if (results.getOrDefault("SWITCHED", 0L) == 0) {
+            // Kafka Streams moves a stateful task to a new instance only once a warm-up replica has
+            // caught up (acceptable.recovery.lag, then a probing rebalance, 10 min by default): with a
+            // large card-reference store, the switching tasks stay put and only stateless ones move.
+            ctx.note("no card switched on the second instance: its switching tasks were still warming up"
+                + " (Kafka Streams moves a stateful task once its replica has caught up)");
           }
         })
         .build();

@@ -110,9 +110,17 @@ public final class ReliabilityReport {
 
   /** The whole {@code docs/RELIABILITY.md}. */
   public String document(String command, String machine, String date, Duration took) {
+    return document(command, machine, date, took, "");
+  }
+
+  /**
+   * The whole {@code docs/RELIABILITY.md}, with what the machine was doing meanwhile ({@code
+   * conditions}, e.g. its load and who else used it: timings read differently on a shared machine).
+   */
+  public String document(String command, String machine, String date, Duration took, String conditions) {
     return "# Reliability\n\n"
         + "What card-switch does when things break, measured by `" + command + "` on " + machine + ", " + date
-        + " (" + took.toMinutes() + " min). Each row is one run: generated switching events (valid cards, 10 %"
+        + " (" + took.toMinutes() + " min)." + (conditions.isBlank() ? "" : " " + conditions.strip()) + "\n\nEach row is one run: generated switching events (valid cards, 10 %"
         + " `send_card=false`, 3 % invalid cards, and unknown cards where the scale has them) produced at a"
         + " steady rate through card-switch running as separate processes (`card-switch run`) on an embedded"
         + " broker, the development schema registry and the Knot sandbox, while the fault is injected; then every"
@@ -121,7 +129,9 @@ public final class ReliabilityReport {
         + " event ends in exactly one outcome or dead letter (**lost** and **duplicates** count the breaches), its"
         + " result is one the fault explains, Knot is called only for valid cards, a SWITCHED outcome means Knot"
         + " accepted the card, a card reaches Knot twice only when the result says it was re-sent after a restart"
-        + " (**re-sent after restart**) or where a retry followed a time-out (**accepted twice by Knot**), no card"
+        + " (**re-sent after restart**; **accepted twice by Knot** counts the cards Knot took twice), a result other"
+        + " than SWITCHED for a card Knot took says \"Knot may have switched the card\" (a call that timed out or"
+        + " lost its connection after it was sent is never re-sent), no card"
         + " value appears in clear in any topic (changelogs, repartition topics and aborted transactions included)"
         + " or in any instance's output, and the configuration each instance printed masks its secrets."
         + " **Time to recover** is the longest time from the end of a fault (or a restart) to the next switched"

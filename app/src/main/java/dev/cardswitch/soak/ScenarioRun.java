@@ -62,7 +62,6 @@ public final class ScenarioRun {
   private final int[] mix;
   private final Map<ExpectedResult, Set<TaskResult>> acceptable;
   private final boolean restarts;
-  private final boolean retriesAfterTimeout;
   private final List<String> instances;
   private final FaultScript script;
   private final List<Check> checks;
@@ -79,7 +78,6 @@ public final class ScenarioRun {
     b.acceptable.forEach((k, v) -> accept.put(k, Set.copyOf(v)));
     this.acceptable = accept;
     this.restarts = b.restarts;
-    this.retriesAfterTimeout = b.retriesAfterTimeout;
     this.instances = List.copyOf(b.instances);
     this.script = b.script;
     this.checks = List.copyOf(b.checks);
@@ -191,8 +189,7 @@ public final class ScenarioRun {
     }
 
     ScenarioEvidence evidence = new ScenarioEvidence(plan, ledger, collected, context.marks(), stack);
-    Invariants.Report report = Invariants.check(evidence, new Invariants.Rules(acceptable, restarts,
-        retriesAfterTimeout));
+    Invariants.Report report = Invariants.check(evidence, new Invariants.Rules(acceptable, restarts));
     List<String> violations = new ArrayList<>(runFailures);
     violations.addAll(report.violations());
     violations.addAll(context.violations());
@@ -246,7 +243,6 @@ public final class ScenarioRun {
     private int[] mix = {DemoPlan.SKIPPED_PERCENT, DemoPlan.UNKNOWN_CARD_PERCENT, DemoPlan.INVALID_CARD_PERCENT};
     private final Map<ExpectedResult, Set<TaskResult>> acceptable = new LinkedHashMap<>();
     private boolean restarts;
-    private boolean retriesAfterTimeout;
     private final List<String> instances = new ArrayList<>();
     private FaultScript script = context -> { };
     private final List<Check> checks = new ArrayList<>();
@@ -302,12 +298,6 @@ public final class ScenarioRun {
      */
     public Builder restarts() {
       this.restarts = true;
-      return this;
-    }
-
-    /** The fault delays Knot's answers past the call time-out: a retried attempt may deliver a card twice. */
-    public Builder retriesAfterTimeout() {
-      this.retriesAfterTimeout = true;
       return this;
     }
 

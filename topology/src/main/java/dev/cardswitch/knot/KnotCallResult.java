@@ -37,6 +37,13 @@ public final class KnotCallResult {
     }
   }
 
+  /**
+   * Said in the detail of every result where Knot may have taken the card without confirming it (a
+   * {@code POST /card} that timed out or lost its connection after it was sent): such a call is
+   * never re-sent, and {@link #mayHaveSwitched()} is true.
+   */
+  public static final String MAY_HAVE_SWITCHED = "Knot may have switched the card";
+
   private final Outcome outcome;
   private final int httpStatus;
   private final KnotError knotError;
@@ -44,6 +51,7 @@ public final class KnotCallResult {
   private final Instant firstAttemptAt;
   private final Instant lastAttemptAt;
   private final String detail;
+  private final boolean mayHaveSwitched;
 
   /**
    * @param outcome the classification
@@ -64,6 +72,23 @@ public final class KnotCallResult {
       Instant firstAttemptAt,
       Instant lastAttemptAt,
       String detail) {
+    this(outcome, httpStatus, knotError, attempts, firstAttemptAt, lastAttemptAt, detail, false);
+  }
+
+  /**
+   * @param mayHaveSwitched whether a {@code POST /card} may have reached Knot without an answer
+   *     (then {@code detail} says {@link #MAY_HAVE_SWITCHED}); only for an outcome other than {@link
+   *     Outcome#SWITCHED}
+   */
+  public KnotCallResult(
+      Outcome outcome,
+      int httpStatus,
+      KnotError knotError,
+      int attempts,
+      Instant firstAttemptAt,
+      Instant lastAttemptAt,
+      String detail,
+      boolean mayHaveSwitched) {
     this.outcome = Objects.requireNonNull(outcome, "outcome");
     if (attempts < 0) {
       throw new IllegalArgumentException("attempts must be >= 0, was " + attempts);
@@ -77,6 +102,20 @@ public final class KnotCallResult {
     this.firstAttemptAt = firstAttemptAt;
     this.lastAttemptAt = lastAttemptAt;
     this.detail = Objects.requireNonNull(detail, "detail");
+    if (mayHaveSwitched && (outcome == Outcome.SWITCHED || attempts == 0 || !detail.contains(MAY_HAVE_SWITCHED))) {
+      throw new IllegalArgumentException("mayHaveSwitched needs an outcome other than SWITCHED, a POST /card sent,"
+          + " and a detail that says \"" + MAY_HAVE_SWITCHED + "\"");
+    }
+    this.mayHaveSwitched = mayHaveSwitched;
+  }
+
+  /**
+   * Whether Knot may have taken the card without saying so: a {@code POST /card} was sent and no
+   * answer came (time-out, connection lost). It was not re-sent; Knot's lifecycle webhooks for the
+   * task ({@code CARD_UPDATED}, {@code CARD_FAILED}) tell what happened.
+   */
+  public boolean mayHaveSwitched() {
+    return mayHaveSwitched;
   }
 
   public Outcome outcome() {
@@ -117,6 +156,7 @@ public final class KnotCallResult {
         + (httpStatus == 0 ? "" : ", HTTP " + httpStatus)
         + (knotError == null ? "" : ", " + knotError)
         + ", attempts=" + attempts
+        + (mayHaveSwitched ? ", may have switched" : "")
         + (firstAttemptAt == null ? "" : ", first=" + firstAttemptAt + ", last=" + lastAttemptAt)
         + ", " + detail + "]";
   }

@@ -356,6 +356,27 @@ class SwitchTopologyTest {
   }
 
   @Test
+  void aCallKnotMayHaveTakenEndsInADeadLetterThatSaysKnotMayHaveSwitchedTheCard() {
+    loadReference("card-1");
+    sendEvent(31, "card-1", true);
+    sendEvent(32, "card-1", true);
+    Instant at = clock.instant();
+    knot.call(0).future().complete(new KnotCallResult(KnotCallResult.Outcome.DEADLINE, 0, null, 1, at, at,
+        "POST /card: no answer within the 300 ms left before the deadline; " + KnotCallResult.MAY_HAVE_SWITCHED, true));
+    knot.call(1).future().complete(new KnotCallResult(KnotCallResult.Outcome.UNAVAILABLE, 0, null, 1, at, at,
+        "POST /card: no answer within the time-out; " + KnotCallResult.MAY_HAVE_SWITCHED, true));
+    advance(Duration.ofMillis(20));
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertEquals(List.of(DeadLetterReason.DEADLINE_EXCEEDED, DeadLetterReason.KNOT_UNAVAILABLE),
+        letters.stream().map(DeadLetter::getReason).toList());
+    for (DeadLetter letter : letters) {
+      assertTrue(letter.getDetail().contains(KnotCallResult.MAY_HAVE_SWITCHED), letter.getDetail());
+      assertEquals(1, letter.getAttempts());
+    }
+    assertEquals(2, knot.calls().size(), "neither card was sent again");
+  }
+
+  @Test
   void neverSendsASecondCardForATaskAlreadySwitchedOrInFlight() {
     loadReference("card-1");
     sendEvent(31, "card-1", true);

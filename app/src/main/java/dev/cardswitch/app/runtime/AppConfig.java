@@ -25,6 +25,7 @@ public final class AppConfig {
   public static final String SCHEMA_REGISTRY_USER_INFO = "SCHEMA_REGISTRY_USER_INFO";
   public static final String APPLICATION_ID = "APPLICATION_ID";
   public static final String INSTANCE_ID = "INSTANCE_ID";
+  public static final String LEAVE_GROUP_ON_CLOSE = "LEAVE_GROUP_ON_CLOSE";
   public static final String DATA_DIR = "DATA_DIR";
   public static final String STATE_DIR = "STATE_DIR";
   public static final String NUM_STREAM_THREADS = "NUM_STREAM_THREADS";
@@ -62,6 +63,16 @@ public final class AppConfig {
 
   public static final String DEFAULT_APPLICATION_ID = "card-switch";
   public static final String DEFAULT_DATA_DIR = ".card-switch";
+  /**
+   * An instance that stops (SIGTERM, {@code run} ending) leaves the consumer group, static member or
+   * not: a stop that is not followed by a restart within the session time-out (scaling in, a
+   * decommission, a restart slower than planned) would otherwise leave its partitions unserved for
+   * {@code session.timeout.ms} (45 s, three of Knot's 15-second windows), and every card on them
+   * would miss its window. Leaving costs a rebalance on a roll, seconds at most; a roll known to be
+   * quick can keep the tasks with {@code LEAVE_GROUP_ON_CLOSE=false}. A crash never leaves: static
+   * membership then brings the tasks back with the restart.
+   */
+  public static final boolean DEFAULT_LEAVE_GROUP_ON_CLOSE = true;
   public static final int DEFAULT_NUM_STREAM_THREADS = 2;
   public static final String DEFAULT_PROCESSING_GUARANTEE = "exactly_once_v2";
   /**
@@ -121,6 +132,7 @@ public final class AppConfig {
   private final int schemaRegistryPort;
   private final int sandboxPort;
   private final boolean knotBlockingBaseline;
+  private final boolean leaveGroupOnClose;
 
   private AppConfig(Settings s) {
     this.settings = s;
@@ -176,6 +188,7 @@ public final class AppConfig {
     this.schemaRegistryPort = s.intValue(SCHEMA_REGISTRY_PORT, DEFAULT_SCHEMA_REGISTRY_PORT, 0);
     this.sandboxPort = s.intValue(SANDBOX_PORT, DEFAULT_SANDBOX_PORT, 0);
     this.knotBlockingBaseline = s.bool(KNOT_BLOCKING_BASELINE, DEFAULT_KNOT_BLOCKING_BASELINE);
+    this.leaveGroupOnClose = s.bool(LEAVE_GROUP_ON_CLOSE, DEFAULT_LEAVE_GROUP_ON_CLOSE);
   }
 
   /** @throws dev.cardswitch.CardSwitchException naming the setting and the fix */
@@ -232,6 +245,11 @@ public final class AppConfig {
   public String applicationId() { return applicationId; }
   /** A stable id of this instance (e.g. the pod name): static group membership, so a restart rejoins at once. */
   public Optional<String> instanceId() { return settings.get(INSTANCE_ID); }
+  /**
+   * Whether a stop leaves the consumer group, so the partitions move at once (see {@link
+   * #DEFAULT_LEAVE_GROUP_ON_CLOSE}); false keeps a static member's tasks for its restart.
+   */
+  public boolean leaveGroupOnClose() { return leaveGroupOnClose; }
   public Path dataDir() { return dataDir; }
   public Path stateDir() { return stateDir; }
   public int numStreamThreads() { return numStreamThreads; }
@@ -275,7 +293,8 @@ public final class AppConfig {
         .or(() -> settings.get(JwkSetKeyRing.CARD_KEYS).map(k -> "JWK set from CARD_KEYS (****)"))
         .orElse("development key in " + dataDir.resolve("dev-card-keys.json") + " (set CARD_KEYS_FILE in production)")));
     lines.add("application id:  " + applicationId + instanceId().map(i -> " (instance " + i + ")").orElse("") + ", " + numStreamThreads + " stream thread(s), "
-        + processingGuarantee + ", state in " + stateDir);
+        + processingGuarantee + ", state in " + stateDir
+        + (instanceId().isPresent() && !leaveGroupOnClose ? ", stays in the group on stop (" + LEAVE_GROUP_ON_CLOSE + "=false)" : ""));
     lines.add("topics:          " + topology.webhookTopic() + " + " + topology.cardReferenceTopic() + " -> "
         + topology.outcomeTopic() + ", " + topology.deadLetterTopic() + " (window " + topology.window()
         + ", " + topology.maxInFlight() + " calls in flight at most)");
@@ -296,7 +315,7 @@ public final class AppConfig {
 
   private static Set<String> knownSettings() {
     Set<String> names = new LinkedHashSet<>(List.of(
-        KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
+        KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, LEAVE_GROUP_ON_CLOSE, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,

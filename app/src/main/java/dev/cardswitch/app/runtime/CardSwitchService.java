@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -47,7 +48,7 @@ public final class CardSwitchService implements AutoCloseable {
   private final SwitchCounters counters;
   private final JwkSetKeyRing keyRing;
   private final SchemaRegistryClient registry;
-  private volatile boolean staticMember;
+  private volatile boolean leaveGroupOnClose = true;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
       JwkSetKeyRing keyRing, SchemaRegistryClient registry) {
@@ -107,7 +108,7 @@ public final class CardSwitchService implements AutoCloseable {
       });
       streams.start();
       CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
-      service.staticMember = config.instanceId().isPresent();
+      service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
     } catch (RuntimeException e) {
       if (admin != null) {
@@ -178,16 +179,29 @@ public final class CardSwitchService implements AutoCloseable {
     return admin.port();
   }
 
+  /**
+   * Whether closing leaves the consumer group. Always without a static {@code INSTANCE_ID} (a dynamic
+   * member's tasks could not come back to it anyway); with one, unless {@code
+   * LEAVE_GROUP_ON_CLOSE=false}: a static member that stays keeps its partitions unserved until the
+   * session times out (45 s, three of Knot's 15-second windows) unless it restarts first.
+   */
+  static boolean leaveGroupOnClose(AppConfig config) {
+    return config.instanceId().isEmpty() || config.leaveGroupOnClose();
+  }
+
+  /** The close options of {@link #close}: leave the group or stay, with {@link #CLOSE_TIMEOUT}. */
+  static CloseOptions closeOptions(boolean leaveGroup) {
+    return CloseOptions.groupMembershipOperation(leaveGroup
+            ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+            : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+        .withTimeout(CLOSE_TIMEOUT);
+  }
+
+  /** A final stop (SIGTERM, {@code run} ending); a crash never gets here, so static membership still serves restarts after one. */
   @Override
   public void close() {
     admin.close();
-    // Without a static INSTANCE_ID the instance leaves the group on close, so a roll moves its
-    // partitions at once instead of after the session timeout (45 s, three of Knot's 15 s windows).
-    // A static member stays, so its restart takes its partitions back without a rebalance.
-    streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(staticMember
-            ? org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
-            : org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(CLOSE_TIMEOUT));
+    streams.close(closeOptions(leaveGroupOnClose));
     knot.close();
     LOG.info("card-switch stopped: {}", counters);
   }

@@ -33,9 +33,10 @@ final class CardCall {
    * What an attempt ended with: a final classification, or (when {@code retryIn} is set) the
    * classification to report if no retry happens and the delay before the next attempt.
    */
-  record Step(Outcome outcome, int httpStatus, KnotError knotError, String detail, Duration retryIn, RuntimeException callerFailure) {
+  record Step(Outcome outcome, int httpStatus, KnotError knotError, String detail, Duration retryIn,
+      RuntimeException callerFailure, boolean mayHaveSwitched) {
     static Step done(Outcome outcome, Verdict v, String detail) {
-      return new Step(outcome, v.httpStatus(), v.knotError(), detail, null, null);
+      return new Step(outcome, v.httpStatus(), v.knotError(), detail, null, null, v.kind().mayHaveSwitched());
     }
   }
 
@@ -73,7 +74,7 @@ final class CardCall {
             Throwable cause = unwrap(failure);
             LOG.error("task {}: call abandoned: {}", taskId, cause.toString());
             return CompletableFuture.completedFuture(result(new Step(Outcome.UNAVAILABLE, 0, null,
-                "call abandoned by the client (" + cause.getClass().getSimpleName() + ")", null, null)));
+                "call abandoned by the client (" + cause.getClass().getSimpleName() + ")", null, null, false)));
           }
           if (step.callerFailure() != null) {
             return CompletableFuture.<KnotCallResult>failedFuture(step.callerFailure());
@@ -88,7 +89,7 @@ final class CardCall {
   private KnotCallResult result(Step step) {
     int sent = posts.get();
     return new KnotCallResult(step.outcome(), step.httpStatus(), step.knotError(), sent,
-        sent == 0 ? null : firstPostAt, sent == 0 ? null : lastPostAt, step.detail());
+        sent == 0 ? null : firstPostAt, sent == 0 ? null : lastPostAt, step.detail(), step.mayHaveSwitched() && sent > 0);
   }
 
   /** Never throws: Resilience4j would otherwise leave the call's future incomplete. */
@@ -160,7 +161,7 @@ final class CardCall {
           switch (v.circuit()) {
             case FAILURE -> client.circuitBreaker.onError(nanos, TimeUnit.NANOSECONDS, new KnotFailure(v.detail()));
             case SUCCESS -> client.circuitBreaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-            case NOT_CALLED -> client.circuitBreaker.releasePermission();
+            case NOT_COUNTED -> client.circuitBreaker.releasePermission();
           }
           client.bulkhead.onComplete();
           client.noteAuthentication(v);
@@ -189,14 +190,16 @@ final class CardCall {
     if (!at.isBefore(deadline)) {
       return CompletableFuture.completedFuture(Verdict.local(Verdict.Kind.DEADLINE, "deadline passed before POST /card"));
     }
-    Duration timeout = min(client.config.knotCallTimeout(), Duration.between(at, deadline));
+    Duration left = Duration.between(at, deadline);
+    boolean cutByDeadline = left.compareTo(client.config.knotCallTimeout()) < 0;
+    Duration timeout = cutByDeadline ? left : client.config.knotCallTimeout();
     if (posts.getAndIncrement() == 0) {
       firstPostAt = at;
     }
     lastPostAt = at;
     return client.http.postJson(client.cardUri, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), timeout)
         .thenCompose(answer -> {
-          Verdict v = Verdict.ofCard(answer, client.clock.instant());
+          Verdict v = Verdict.ofCard(answer, client.clock.instant(), timeout, cutByDeadline);
           if (v.kind() != Verdict.Kind.INVALID_JWE) {
             return CompletableFuture.completedFuture(v);
           }
@@ -254,11 +257,14 @@ final class CardCall {
     LOG.debug("task {} attempt {}: {}", taskId, n, v.detail());
     return switch (v.kind()) {
       case SUCCESS -> Step.done(Outcome.SWITCHED, v, v.detail());
+      // Never re-sent: Knot may have taken the card (see Verdict).
+      case UNANSWERED -> Step.done(Outcome.UNAVAILABLE, v, v.detail());
+      case UNANSWERED_BY_DEADLINE -> Step.done(Outcome.DEADLINE, v, v.detail());
       case PERMANENT, INVALID_JWE -> Step.done(Outcome.PERMANENT, v, v.detail());
       case AUTH -> Step.done(Outcome.AUTH, v, v.detail());
       case UNAVAILABLE -> Step.done(Outcome.UNAVAILABLE, v, v.detail());
       case DEADLINE -> Step.done(Outcome.DEADLINE, v, v.detail());
-      case CALLER_FAILED -> new Step(Outcome.UNAVAILABLE, 0, null, v.detail(), null, v.callerFailure());
+      case CALLER_FAILED -> new Step(Outcome.UNAVAILABLE, 0, null, v.detail(), null, v.callerFailure(), false);
       case RETRYABLE -> retryOrGiveUp(n, v);
     };
   }
@@ -278,7 +284,7 @@ final class CardCall {
       return Step.done(Outcome.DEADLINE, v, v.detail() + "; no room for attempt " + (n + 1) + " before the deadline (it would start in "
           + delay.toMillis() + " ms and needs KNOT_CALL_TIMEOUT=" + callTimeout.toMillis() + " ms)");
     }
-    return new Step(Outcome.UNAVAILABLE, v.httpStatus(), v.knotError(), v.detail(), delay, null);
+    return new Step(Outcome.UNAVAILABLE, v.httpStatus(), v.knotError(), v.detail(), delay, null, false);
   }
 
   /** Full jitter: uniform in [0, min(cap, base × 2^(n−1))] milliseconds. */
@@ -288,10 +294,6 @@ final class CardCall {
     long exponential = n - 1 >= 31 ? Long.MAX_VALUE : base << (n - 1);
     long ceiling = Math.min(cap, exponential);
     return Duration.ofMillis(Math.floorMod(client.random.nextLong(), ceiling + 1));
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -45,10 +45,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The deadline rule: an attempt starts only before the deadline, and its time-out is {@code
  * min(KNOT_CALL_TIMEOUT, deadline − start)}; a retry is scheduled only if it would start by {@code
- * deadline − KNOT_CALL_TIMEOUT}, so that it gets a full time-out: after a failure (a 5xx, a time-out)
- * a shortened retry is unlikely to do better, and it would only make Knot's answer more likely to
- * arrive after we gave up. The back-off before retry {@code n} is "full jitter": uniform in {@code
- * [0, min(KNOT_BACKOFF_CAP, KNOT_BACKOFF_BASE × 2^(n−1))]}, and at least Knot's {@code Retry-After}.
+ * deadline − KNOT_CALL_TIMEOUT}, so that it gets a full time-out: after a failure (a 5xx, a refused
+ * connection) a shortened retry is unlikely to do better, and it would only make Knot's answer more
+ * likely to arrive after we gave up. The back-off before retry {@code n} is "full jitter": uniform in
+ * {@code [0, min(KNOT_BACKOFF_CAP, KNOT_BACKOFF_BASE × 2^(n−1))]}, and at least Knot's {@code
+ * Retry-After}.
+ *
+ * <p>One card per task: a {@code POST /card} that was sent and got no answer (a time-out, a
+ * connection lost) is never sent again, because Knot may have taken it and nothing in Knot's
+ * documentation makes {@code POST /card} idempotent per {@code task_id}. The call ends there, with
+ * {@link KnotCallResult#mayHaveSwitched()} set and its detail saying {@value
+ * KnotCallResult#MAY_HAVE_SWITCHED}. Only what cannot have reached Knot is retried: answers (5xx,
+ * 408, 429), refused connections and connect time-outs.
+ *
+ * <p>The circuit breaker counts only Knot's failures: a time-out cut short by the deadline (the
+ * window had less left than {@code KNOT_CALL_TIMEOUT}) is not one (see {@link Verdict}).
  *
  * <p>All time decisions read the injected {@link Clock} (the circuit breaker's and the rate
  * limiter's too) and all delays go through the injected scheduler, so tests decide time.

@@ -57,6 +57,16 @@ final class KnotHttp {
     }
   }
 
+  /**
+   * A request given up before it was sent (e.g. no time left for a redirect hop): unlike a time-out
+   * or a connection error after sending, it cannot have reached Knot.
+   */
+  static final class NotSentException extends IOException {
+    NotSentException(String message) {
+      super(message);
+    }
+  }
+
   private final HttpClient http;
   private final KnotCredentials credentials;
   private final int maxRedirects;
@@ -82,7 +92,7 @@ final class KnotHttp {
   private CompletableFuture<Answer> send(String method, URI uri, byte[] body, Instant budgetEnd, int hops) {
     Duration left = Duration.between(clock.instant(), budgetEnd);
     if (left.isNegative() || left.isZero()) {
-      return CompletableFuture.completedFuture(Answer.failed(new HttpTimeoutException("no time left to follow the redirect to " + uri.getPath())));
+      return CompletableFuture.completedFuture(Answer.failed(new NotSentException("no time left to follow the redirect to " + uri.getPath())));
     }
     HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .timeout(left)

@@ -2,6 +2,7 @@ package dev.cardswitch.knot.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.knot.KnotError;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -18,33 +19,68 @@ import java.time.Instant;
  *
  * <p>Rules, for {@code POST /card}: 2xx success; 400 {@code INVALID_JWE} its own kind (the key may
  * have been rotated); 401 authentication; 408, 429 and 5xx retryable ({@code Retry-After} kept);
- * other 4xx permanent; time-outs and connection errors retryable; a refused redirect or any other
- * status unavailable. For {@code GET /jwe/key} the same, except that another 4xx is "unavailable"
- * (it concerns every card, not this one). The circuit breaker counts 5xx, 408, time-outs and
- * connection errors as failures; 4xx (429 included: Knot is up, only asking us to slow down) and
- * redirects as successes.
+ * other 4xx permanent; a refused connection or a connect time-out retryable (the request never left);
+ * a time-out or a connection error once the request may have left {@linkplain Kind#UNANSWERED
+ * unanswered}: final, never re-sent, since Knot may have taken the card (its documentation does not
+ * make {@code POST /card} idempotent per {@code task_id}); a refused redirect or any other status
+ * unavailable. For {@code GET /jwe/key} the same, except that another 4xx is "unavailable" (it
+ * concerns every card, not this one) and every time-out or connection error is retryable (a GET
+ * changes nothing at Knot).
+ *
+ * <p>The circuit breaker counts Knot's failures: 5xx, 408, connection errors, and time-outs of the
+ * full {@code KNOT_CALL_TIMEOUT}. A time-out cut short by the switch's own deadline (less of the
+ * window was left than the call time-out) says nothing about Knot and is not counted: over capacity,
+ * calls start late, and counting those would open the circuit on a healthy Knot. 4xx (429
+ * included: Knot is up, only asking us to slow down) and redirects count as successes.
  */
 record Verdict(Kind kind, int httpStatus, KnotError knotError, String detail, Duration retryAfter, Circuit circuit, RuntimeException callerFailure) {
 
-  enum Kind { SUCCESS, INVALID_JWE, PERMANENT, AUTH, RETRYABLE, UNAVAILABLE, DEADLINE, CALLER_FAILED }
+  enum Kind {
+    SUCCESS, INVALID_JWE, PERMANENT, AUTH, RETRYABLE,
+    /** The request may have reached Knot and no answer came (full call time-out, connection lost): final. */
+    UNANSWERED,
+    /** The same, cut short by the switch's deadline (the time-out was what was left of the window): final. */
+    UNANSWERED_BY_DEADLINE,
+    UNAVAILABLE, DEADLINE, CALLER_FAILED;
+
+    /** Whether Knot may have taken the card although it never said so. */
+    boolean mayHaveSwitched() {
+      return this == UNANSWERED || this == UNANSWERED_BY_DEADLINE;
+    }
+  }
 
   /** What the circuit breaker records for this exchange. */
-  enum Circuit { SUCCESS, FAILURE, NOT_CALLED }
+  enum Circuit {
+    SUCCESS, FAILURE,
+    /** Nothing about Knot's health: Knot was not called, or our own deadline cut the call short. */
+    NOT_COUNTED
+  }
+
+  /** Said by every result where Knot may have taken a card it did not confirm. */
+  static final String MAY_HAVE_SWITCHED = KnotCallResult.MAY_HAVE_SWITCHED;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static Verdict ofCard(KnotHttp.Answer answer, Instant now) {
+  /**
+   * @param timeout the time-out the exchange ran with
+   * @param cutByDeadline whether that time-out was shorter than {@code KNOT_CALL_TIMEOUT} because
+   *     the deadline came first
+   */
+  static Verdict ofCard(KnotHttp.Answer answer, Instant now, Duration timeout, boolean cutByDeadline) {
+    if (answer.failure() != null) {
+      return ofCardFailure(answer.failure(), timeout, cutByDeadline);
+    }
     return of(answer, "POST /card", true, now);
   }
 
   static Verdict ofKey(KnotHttp.Answer answer, Instant now) {
+    if (answer.failure() != null) {
+      return ofFailure(answer.failure(), "GET /jwe/key");
+    }
     return of(answer, "GET /jwe/key", false, now);
   }
 
   private static Verdict of(KnotHttp.Answer answer, String what, boolean card, Instant now) {
-    if (answer.failure() != null) {
-      return ofFailure(answer.failure(), what);
-    }
     HttpResponse<byte[]> response = answer.response();
     int status = response.statusCode();
     KnotError error = status >= 400 ? parseError(response.body()) : null;
@@ -75,7 +111,42 @@ record Verdict(Kind kind, int httpStatus, KnotError knotError, String detail, Du
     return new Verdict(Kind.UNAVAILABLE, status, error, what + " answered an unexpected HTTP " + status, null, Circuit.SUCCESS, null);
   }
 
+  /**
+   * A {@code POST /card} without an answer. Only a failure before the request could leave (refused
+   * connection, connect time-out, no time left for a redirect hop) may be retried; after that, Knot
+   * may have taken the card, and sending it again could switch it twice.
+   */
+  private static Verdict ofCardFailure(Throwable failure, Duration timeout, boolean cutByDeadline) {
+    String what = "POST /card";
+    boolean timedOut = failure instanceof HttpTimeoutException;
+    Circuit circuit = timedOut && cutByDeadline ? Circuit.NOT_COUNTED : Circuit.FAILURE;
+    if (failure instanceof HttpConnectTimeoutException) {
+      return new Verdict(Kind.RETRYABLE, 0, null, what + ": connecting to Knot timed out after " + timeout.toMillis()
+          + " ms (" + (cutByDeadline ? "what was left of the window" : "KNOT_CALL_TIMEOUT") + ")", null, circuit, null);
+    }
+    if (failure instanceof KnotHttp.NotSentException || failure instanceof ConnectException) {
+      return ofFailure(failure, what);
+    }
+    String notResent = "; " + MAY_HAVE_SWITCHED + " (the request may have reached it): not re-sent, as POST /card is"
+        + " not documented as idempotent per task_id; Knot's CARD_UPDATED or CARD_FAILED webhook for the task tells";
+    if (timedOut) {
+      return cutByDeadline
+          ? new Verdict(Kind.UNANSWERED_BY_DEADLINE, 0, null, what + ": no answer within the " + timeout.toMillis()
+              + " ms left before the deadline (less than KNOT_CALL_TIMEOUT)" + notResent, null, circuit, null)
+          : new Verdict(Kind.UNANSWERED, 0, null, what + ": no answer within the time-out (KNOT_CALL_TIMEOUT="
+              + timeout.toMillis() + " ms)" + notResent, null, circuit, null);
+    }
+    if (failure instanceof IOException) {
+      return new Verdict(Kind.UNANSWERED, 0, null, what + ": connection error (" + failure.getClass().getSimpleName()
+          + ": " + failure.getMessage() + ")" + notResent, null, circuit, null);
+    }
+    return ofFailure(failure, what);
+  }
+
   private static Verdict ofFailure(Throwable failure, String what) {
+    if (failure instanceof KnotHttp.NotSentException) {
+      return new Verdict(Kind.RETRYABLE, 0, null, what + ": " + failure.getMessage(), null, Circuit.NOT_COUNTED, null);
+    }
     if (failure instanceof HttpConnectTimeoutException) {
       return retryableFailure(what + ": connecting to Knot timed out (KNOT_CALL_TIMEOUT)");
     }
@@ -89,7 +160,7 @@ record Verdict(Kind kind, int httpStatus, KnotError knotError, String detail, Du
       return retryableFailure(what + ": connection error (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")");
     }
     return new Verdict(Kind.UNAVAILABLE, 0, null,
-        what + ": request failed (" + failure.getClass().getSimpleName() + ")", null, Circuit.NOT_CALLED, null);
+        what + ": request failed (" + failure.getClass().getSimpleName() + ")", null, Circuit.NOT_COUNTED, null);
   }
 
   private static Verdict retryableFailure(String detail) {
@@ -98,11 +169,11 @@ record Verdict(Kind kind, int httpStatus, KnotError knotError, String detail, Du
 
   /** A failure found before Knot was called (limits full, key unacceptable, ...). */
   static Verdict local(Kind kind, String detail) {
-    return new Verdict(kind, 0, null, detail, null, Circuit.NOT_CALLED, null);
+    return new Verdict(kind, 0, null, detail, null, Circuit.NOT_COUNTED, null);
   }
 
   static Verdict callerFailed(RuntimeException e) {
-    return new Verdict(Kind.CALLER_FAILED, 0, null, "the JWE could not be built: " + e.getClass().getSimpleName(), null, Circuit.NOT_CALLED, e);
+    return new Verdict(Kind.CALLER_FAILED, 0, null, "the JWE could not be built: " + e.getClass().getSimpleName(), null, Circuit.NOT_COUNTED, e);
   }
 
   /** The same answer, now final (an INVALID_JWE that a key refetch could not explain). */

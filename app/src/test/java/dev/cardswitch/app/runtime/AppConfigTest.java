@@ -97,4 +97,19 @@ class AppConfigTest {
         () -> Launch.configure(Map.of("ADMIN_ADVERTISED_HOST", "http://host/"), List.of()));
     assertTrue(e.getMessage().contains("ADMIN_ADVERTISED_HOST"), e.getMessage());
   }
+
+  @Test
+  void aStoppedInstanceLeavesTheGroupUnlessAStaticMemberAsksToStay() {
+    assertTrue(CardSwitchService.leaveGroupOnClose(Launch.configure(Map.of(), List.of())),
+        "a dynamic member always leaves");
+    assertTrue(CardSwitchService.leaveGroupOnClose(Launch.configure(Map.of("INSTANCE_ID", "a"), List.of())),
+        "a static member leaves by default, so a stop for good does not strand its partitions for the session time-out");
+    AppConfig staying = Launch.configure(Map.of("INSTANCE_ID", "a", "LEAVE_GROUP_ON_CLOSE", "false"), List.of());
+    assertFalse(CardSwitchService.leaveGroupOnClose(staying), "a static member may keep its tasks for a quick roll");
+    assertTrue(String.join("\n", staying.describe()).contains("stays in the group on stop (LEAVE_GROUP_ON_CLOSE=false)"));
+    assertTrue(CardSwitchService.leaveGroupOnClose(
+        Launch.configure(Map.of("LEAVE_GROUP_ON_CLOSE", "false"), List.of())), "a dynamic member's tasks cannot come back to it");
+    assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of("LEAVE_GROUP_ON_CLOSE", "maybe"), List.of()));
+  }
 }

@@ -261,15 +261,71 @@ class KnotClientTest {
   }
 
   @Test
-  void aTimeOutIsRetried() throws Exception {
+  void aTimeOutAfterSendingIsNeverResentAndSaysKnotMayHaveSwitched() throws Exception {
     sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofSeconds(5))).build());
-    KnotClient client = client(b -> b.knotCallTimeout(Duration.ofMillis(300)).knotMaxAttempts(2));
+    KnotClient client = client(b -> b.knotCallTimeout(Duration.ofMillis(300)).knotMaxAttempts(3));
     client.keys.put(KnotJwk.of(sandbox.currentPrivateKey())); // the key endpoint is not slowed; skip it anyway
     KnotCallResult r = send(client, 11);
     assertEquals(Outcome.UNAVAILABLE, r.outcome(), r.toString());
     assertEquals(0, r.httpStatus());
-    assertEquals(2, r.attempts());
-    assertTrue(r.detail().contains("no answer within the time-out"), r.detail());
+    assertEquals(1, r.attempts(), "a POST /card Knot may have taken is not sent again: " + r);
+    assertEquals(1, sandbox.calls(11).calls());
+    assertTrue(r.mayHaveSwitched(), r.toString());
+    assertTrue(r.detail().contains(KnotCallResult.MAY_HAVE_SWITCHED) && r.detail().contains("KNOT_CALL_TIMEOUT=300 ms"),
+        r.detail());
+    assertTrue(scheduler.delays().isEmpty(), "no retry was scheduled: " + scheduler.delays());
+  }
+
+  @Test
+  void aTimeOutCutShortByTheDeadlineIsNotAKnotFailureAndSaysKnotMayHaveSwitched() throws Exception {
+    sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofSeconds(2))).build());
+    KnotClient client = client(b -> b.knotCallTimeout(Duration.ofSeconds(3)).knotMaxAttempts(3)
+        .knotCircuitWindow(2).knotCircuitMinimumCalls(2).knotCircuitFailureRate(50));
+    client.keys.put(KnotJwk.of(sandbox.currentPrivateKey()));
+    for (long task = 300; task < 304; task++) {
+      // The test clock stands still: 250 ms of the window are left, shorter than the 3 s call time-out.
+      KnotCallResult r = send(client, task, TestCards.jweOf(document), clock.instant().plusMillis(250));
+      assertEquals(Outcome.DEADLINE, r.outcome(), r.toString());
+      assertEquals(1, r.attempts(), r.toString());
+      assertTrue(r.mayHaveSwitched(), r.toString());
+      assertTrue(r.detail().contains(KnotCallResult.MAY_HAVE_SWITCHED) && r.detail().contains("250 ms left before the deadline"),
+          r.detail());
+    }
+    assertEquals(CircuitBreaker.State.CLOSED, client.circuitState(), "calls our own deadline cut short are not Knot's failures");
+    assertEquals(0, client.circuitBreaker.getMetrics().getNumberOfFailedCalls());
+    sandbox.faults(SandboxFaults.NONE);
+    assertEquals(Outcome.SWITCHED, send(client, 304).outcome());
+  }
+
+  @Test
+  void timeOutsOfTheFullCallTimeOutOpenTheCircuit() throws Exception {
+    sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofSeconds(2))).build());
+    KnotClient client = client(b -> b.knotCallTimeout(Duration.ofMillis(250)).knotMaxAttempts(3)
+        .knotCircuitWindow(2).knotCircuitMinimumCalls(2).knotCircuitFailureRate(50));
+    client.keys.put(KnotJwk.of(sandbox.currentPrivateKey()));
+    for (long task = 310; task < 312; task++) {
+      KnotCallResult r = send(client, task);
+      assertEquals(Outcome.UNAVAILABLE, r.outcome(), r.toString());
+      assertTrue(r.mayHaveSwitched(), r.toString());
+    }
+    assertEquals(CircuitBreaker.State.OPEN, client.circuitState(), "Knot not answering within KNOT_CALL_TIMEOUT is Knot failing");
+    assertEquals(0, send(client, 312).attempts(), "an open circuit does not call Knot");
+  }
+
+  @Test
+  void aConnectionErrorAfterSendingIsNeverResent() throws Exception {
+    try (RecordingServer dropping = RecordingServer.closingEveryConnection()) {
+      KnotClient client = KnotClient.builder(KnotClientConfig.builder().knotBaseUrl(dropping.url(""))
+              .knotCredentials(sandbox.credentials()).knotMaxAttempts(3).build())
+          .clock(clock).scheduler(scheduler).random(new Random(3)).build();
+      clients.add(client);
+      client.keys.put(KnotJwk.of(sandbox.currentPrivateKey()));
+      KnotCallResult r = send(client, 13);
+      assertEquals(Outcome.UNAVAILABLE, r.outcome(), r.toString());
+      assertEquals(1, r.attempts(), r.toString());
+      assertEquals(1, dropping.requests().size(), "the request reached the server once and was not sent again");
+      assertTrue(r.mayHaveSwitched() && r.detail().contains("connection error"), r.toString());
+    }
   }
 
   @Test

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A second origin for redirect tests: records every request it receives (method, path, headers,
- * body) and answers 200, or a 307 to a given URL. Thread-safe.
+ * body) and answers 200, or a 307 to a given URL, or (see {@link #closingEveryConnection()}) closes
+ * the connection without answering. Thread-safe.
  */
 public final class RecordingServer implements AutoCloseable {
 
@@ -23,6 +24,14 @@ public final class RecordingServer implements AutoCloseable {
   private final HttpServer server;
   private final List<Received> requests = new CopyOnWriteArrayList<>();
   private volatile URI redirectTo;
+  private volatile boolean dropping;
+
+  /** A server that reads and records each request, then closes the connection without an answer. */
+  public static RecordingServer closingEveryConnection() {
+    RecordingServer server = new RecordingServer();
+    server.dropping = true;
+    return server;
+  }
 
   public RecordingServer() {
     try {
@@ -35,6 +44,10 @@ public final class RecordingServer implements AutoCloseable {
       requests.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
           Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
       URI to = redirectTo;
+      if (dropping) {
+        exchange.close(); // before any response header: the connection is closed unanswered
+        return;
+      }
       if (to != null) {
         exchange.getResponseHeaders().set("Location", to.toString());
         exchange.sendResponseHeaders(307, -1);

@@ -156,10 +156,13 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         known.remove(head.taskKey());
         PendingSwitch entry = pending.delete(head.taskKey());
         if (entry != null) {
-          deadLetter(head.taskKey(), DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED,
-                  "no call slot to Knot freed up before the window closed (" + limit.inFlight()
-                      + " calls in flight): card-switch is over capacity; add instances or raise KNOT_MAX_IN_FLIGHT",
-                  now)
+          String detail = head.restored()
+              // Restored after a restart: it may have been sent before it (a first send is not recorded).
+              ? "the window closed before the switch restored after a restart could be sent again; it may have"
+                  + " been sent before the restart, so " + KnotCallResult.MAY_HAVE_SWITCHED
+              : "no call slot to Knot freed up before the window closed (" + limit.inFlight()
+                  + " calls in flight): card-switch is over capacity; add instances or raise KNOT_MAX_IN_FLIGHT";
+          deadLetter(head.taskKey(), DeadLetters.draft(DeadLetterReason.DEADLINE_EXCEEDED, detail, now)
               .request(entry.getRequest()).cardLastFour(entry.getCardLastFour())
               .resentAfterRestart(head.restored()), now.toEpochMilli());
         }

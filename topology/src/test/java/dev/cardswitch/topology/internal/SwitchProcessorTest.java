@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.registry.HttpSchemaRegistryClient;
 import dev.cardswitch.registry.SchemaRegistryConfig;
 import dev.cardswitch.registry.dev.DevSchemaRegistry;
@@ -189,6 +190,8 @@ class SwitchProcessorTest {
     assertTrue(knot.calls().isEmpty());
     Result result = context.forwarded().get(0).record().value();
     assertEquals(DeadLetterReason.DEADLINE_EXCEEDED, result.deadLetter().getReason());
+    assertTrue(result.deadLetter().getDetail().contains(KnotCallResult.MAY_HAVE_SWITCHED),
+        "it may have been sent before the restart: " + result.deadLetter().getDetail());
     assertEquals(0, pending.approximateNumEntries());
   }
 

@@ -117,6 +117,17 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
         .waitDurationInOpenState(config.knotCircuitOpenWait())
         .permittedNumberOfCallsInHalfOpenState(config.knotCircuitHalfOpenCalls())
         .build());
+    // An SRE must see when card-switch stops calling Knot, and when it starts again.
+    this.circuitBreaker.getEventPublisher().onStateTransition(event -> {
+      var transition = event.getStateTransition();
+      if (transition.getToState() == CircuitBreaker.State.OPEN) {
+        LOG.warn("Knot circuit breaker {} -> OPEN: more than {} % of the last calls failed; POST /card is not sent"
+            + " for {} (KNOT_CIRCUIT_OPEN_WAIT), switches meanwhile become KNOT_UNAVAILABLE or wait for their window",
+            transition.getFromState(), config.knotCircuitFailureRate(), config.knotCircuitOpenWait());
+      } else {
+        LOG.info("Knot circuit breaker {} -> {}", transition.getFromState(), transition.getToState());
+      }
+    });
     this.rateLimiter = new AtomicRateLimiter("knot", RateLimiterConfig.custom()
         .limitForPeriod(config.knotRateLimitPerSecond())
         .limitRefreshPeriod(Duration.ofSeconds(1))

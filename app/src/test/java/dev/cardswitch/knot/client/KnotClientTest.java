@@ -303,10 +303,13 @@ class KnotClientTest {
     KnotClient client = client(b -> b.knotCallTimeout(Duration.ofMillis(250)).knotMaxAttempts(3)
         .knotCircuitWindow(2).knotCircuitMinimumCalls(2).knotCircuitFailureRate(50));
     client.keys.put(KnotJwk.of(sandbox.currentPrivateKey()));
-    for (long task = 310; task < 312; task++) {
-      KnotCallResult r = send(client, task);
-      assertEquals(Outcome.UNAVAILABLE, r.outcome(), r.toString());
-      assertTrue(r.mayHaveSwitched(), r.toString());
+    try (dev.cardswitch.testing.LogCapture logs = dev.cardswitch.testing.LogCapture.capture()) {
+      for (long task = 310; task < 312; task++) {
+        KnotCallResult r = send(client, task);
+        assertEquals(Outcome.UNAVAILABLE, r.outcome(), r.toString());
+        assertTrue(r.mayHaveSwitched(), r.toString());
+      }
+      assertTrue(logs.text().contains("Knot circuit breaker CLOSED -> OPEN"), "an SRE sees the circuit open: " + logs.text());
     }
     assertEquals(CircuitBreaker.State.OPEN, client.circuitState(), "Knot not answering within KNOT_CALL_TIMEOUT is Knot failing");
     assertEquals(0, send(client, 312).attempts(), "an open circuit does not call Knot");

@@ -2,6 +2,9 @@ package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.ingress.IngressCounters;
+import dev.cardswitch.ingress.WebhookIngress;
+import dev.cardswitch.ingress.WebhookSignature;
 import dev.cardswitch.knot.KnotGateway;
 import dev.cardswitch.knot.client.KnotClient;
 import dev.cardswitch.knot.client.KnotClientConfig;
@@ -16,6 +19,8 @@ import dev.cardswitch.topology.TopologySerdes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,10 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running card-switch: the topology on Kafka Streams, wired to the Knot client, the key ring,
- * the schema registry and the system clock, with the admin endpoints beside it. Starting it does not
- * wait for the streams to be RUNNING (see {@link #awaitRunning}); closing it stops the admin server,
- * then the streams (calls in flight finish or are re-driven after the next start), then the client.
- * Thread-safe.
+ * the schema registry and the system clock, with the admin endpoints beside it and, unless
+ * {@code INGRESS_ENABLED=false}, the webhook ingress that puts Knot's webhooks on the webhook topic
+ * ({@link WebhookIngress}). Starting it does not wait for the streams to be RUNNING (see {@link
+ * #awaitRunning}); closing it stops the ingress (no new webhooks; Knot retries what it cannot
+ * deliver), the admin server, then the streams (calls in flight finish or are re-driven after the
+ * next start), then the client. Thread-safe.
  */
 public final class CardSwitchService implements AutoCloseable {
 
@@ -43,10 +50,12 @@ public final class CardSwitchService implements AutoCloseable {
   private final SwitchCounters counters;
   private final JwkSetKeyRing keyRing;
   private final SchemaRegistryClient registry;
+  private final WebhookIngress ingress;
   private volatile boolean staticMember;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
-      JwkSetKeyRing keyRing, SchemaRegistryClient registry) {
+      JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress) {
+    this.ingress = ingress;
     this.streams = streams;
     this.knot = knot;
     this.admin = admin;
@@ -76,6 +85,7 @@ public final class CardSwitchService implements AutoCloseable {
     KnotClient knot = KnotClient.create(knotConfig);
     KafkaStreams streams = null;
     AdminServer admin = null;
+    WebhookIngress ingress = null;
     try {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
@@ -88,11 +98,22 @@ public final class CardSwitchService implements AutoCloseable {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       streams.start();
-      admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing, streams, knot, counters);
-      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+      if (config.ingressEnabled()) {
+        // Knot signs its webhooks with the API secret card-switch authenticates with (the embedded
+        // sandbox's when Knot is embedded), so one secret serves both directions.
+        ingress = WebhookIngress.start(config.ingress(),
+            new WebhookSignature(knotConfig.knotCredentials().revealSecret()), config.topology().webhookTopic(),
+            serdes.event().serializer(), bootstrapServers, Map.of(), new IngressCounters(), clock);
+      }
+      admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing, streams, knot, counters,
+          ingress == null ? null : ingress.counters());
+      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress);
       service.staticMember = config.instanceId().isPresent();
       return service;
     } catch (RuntimeException e) {
+      if (ingress != null) {
+        ingress.close();
+      }
       if (admin != null) {
         admin.close();
       }
@@ -161,8 +182,16 @@ public final class CardSwitchService implements AutoCloseable {
     return admin.port();
   }
 
+  /** The webhook ingress, when it runs. */
+  public Optional<WebhookIngress> ingress() {
+    return Optional.ofNullable(ingress);
+  }
+
   @Override
   public void close() {
+    if (ingress != null) {
+      ingress.close();
+    }
     admin.close();
     // Without a static INSTANCE_ID the instance leaves the group on close, so a roll moves its
     // partitions at once instead of after the session timeout (45 s, three of Knot's 15 s windows).

@@ -21,13 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -98,28 +95,12 @@ class WebhookIngressTest {
         Map.of(), counters, Clock.fixed(RECEIVED, ZoneOffset.UTC));
   }
 
-  // --- Knot's side, computed here independently of WebhookSignature -------------------------------
-
   static String body(String event, long taskId, String sessionId) {
-    return "{\"event\":\"" + event + "\"," + (sessionId == null ? "" : "\"session_id\":\"" + sessionId + "\",")
-        + "\"task_id\":" + taskId + ",\"external_user_id\":\"3dcbb19a-b2f1-4a7b-8792-d76027b627b3\","
-        + "\"merchant\":{\"id\":10,\"name\":\"Uber\"},"
-        + "\"data\":{\"card_id\":\"card-" + taskId + "\",\"send_card\":true,\"entrypoint\":\"onboarding\"},"
-        + "\"timestamp\":1710864923198}";
+    return KnotSigner.body(event, taskId, sessionId, "card-" + taskId, 1710864923198L);
   }
 
-  /** knot-facts.md's recipe, step by step. */
-  static String knotSignature(String secret, int contentLength, String contentType, String event, String session)
-      throws Exception {
-    String signed = "Content-Length|" + contentLength + "|Content-Type|" + contentType
-        + "|Encryption-Type|HMAC-SHA256|event|" + event + (session == null ? "" : "|session_id|" + session);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  static String signatureOf(String secret, String body, String event, String session) throws Exception {
-    return knotSignature(secret, body.getBytes(StandardCharsets.UTF_8).length, "application/json", event, session);
+  static String signatureOf(String secret, String body, String event, String session) {
+    return KnotSigner.signatureOf(secret, body, event, session);
   }
 
   private HttpResponse<String> post(String body, Map<String, String> headers) throws Exception {

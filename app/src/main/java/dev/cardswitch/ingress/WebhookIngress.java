@@ -228,6 +228,7 @@ public final class WebhookIngress implements AutoCloseable {
     AtomicBoolean answered = new AtomicBoolean();
     ScheduledFuture<?> timeout = timeouts.schedule(() -> {
       if (answered.compareAndSet(false, true)) {
+        LOG.warn("webhook event not acknowledged within {}: answered 503, Knot will retry", config.produceTimeout());
         reject(exchange, Rejection.NOT_ACKNOWLEDGED, "the broker did not acknowledge the event within "
             + config.produceTimeout() + ": Knot will retry");
       }

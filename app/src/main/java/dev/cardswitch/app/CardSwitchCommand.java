@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class, BenchCommand.class, SoakCommand.class, RunCommand.class, StackCommand.class,
       SandboxCommand.class, KnotCheckCommand.class, LoadReferencesCommand.class, KeysCommand.class, ReplayCommand.class,
+      StatusCommand.class,
       VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",

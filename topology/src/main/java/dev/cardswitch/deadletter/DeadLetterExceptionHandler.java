@@ -140,7 +140,10 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     byte[] key = deadLetter.getTaskId() != null
         ? Long.toString(deadLetter.getTaskId()).getBytes(StandardCharsets.UTF_8)
         : sourceKey;
-    return new ProducerRecord<>(deadLetterTopic, null, key, serializer.serialize(deadLetterTopic, deadLetter));
+    // Stamped with its completion time, as the topology's own sinks stamp theirs: a record without a
+    // timestamp breaks readers of the dead-letter topic that order by time (the switch-status store).
+    return new ProducerRecord<>(deadLetterTopic, null, deadLetter.getCompletedAt().toEpochMilli(), key,
+        serializer.serialize(deadLetterTopic, deadLetter));
   }
 
   /** The registry failure behind {@code error}, if any. */

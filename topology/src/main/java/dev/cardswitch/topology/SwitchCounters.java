@@ -16,6 +16,7 @@ public final class SwitchCounters implements SwitchMetrics {
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final LongAdder resent = new LongAdder();
+  private final Map<String, LongAdder> statusSkipped = new ConcurrentHashMap<>();
   private final AtomicLong inFlight = new AtomicLong();
 
   @Override
@@ -43,6 +44,13 @@ public final class SwitchCounters implements SwitchMetrics {
     inFlight.addAndGet(delta);
   }
 
+  @Override
+  public void statusRecordSkipped(String topic) {
+    statusSkipped.computeIfAbsent(topic, k -> new LongAdder()).increment();
+  }
+
+  /** Records the switch-status store could not read, by topic. */
+  public Map<String, Long> statusSkipped() { return snapshot(statusSkipped); }
   public Map<String, Long> ignored() { return snapshot(ignored); }
   public Map<String, Long> outcomes() { return snapshot(outcomes); }
   public Map<String, Long> deadLetters() { return snapshot(deadLetters); }

@@ -21,6 +21,12 @@ public interface SwitchMetrics {
   /** Calls to Knot in flight changed by {@code delta}. */
   void inFlight(int delta);
 
+  /**
+   * The switch-status store skipped a record of {@code topic} it could not read (it is not the
+   * switch's input, so it gets no dead letter of its own).
+   */
+  default void statusRecordSkipped(String topic) {}
+
   /** A metrics sink that records nothing. */
   static SwitchMetrics none() {
     return new SwitchMetrics() {

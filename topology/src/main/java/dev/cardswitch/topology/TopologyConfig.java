@@ -32,6 +32,13 @@ public final class TopologyConfig {
   public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
   /** Below this no real event fits (Knot's AUTHENTICATED body with its identifiers). */
   public static final int MIN_MAX_EVENT_BYTES = 1024;
+  /** Whether the switch-status store (what {@code card-switch status} reads) is kept. */
+  public static final boolean DEFAULT_SWITCH_STATUS = true;
+  /**
+   * How long a task's status is kept after its last change: long enough for a cardholder's
+   * complaint to reach support, short enough that the store does not grow without end.
+   */
+  public static final Duration DEFAULT_SWITCH_STATUS_RETENTION = Duration.ofDays(30);
 
   private final String webhookTopic;
   private final String cardReferenceTopic;
@@ -43,6 +50,8 @@ public final class TopologyConfig {
   private final Duration waitScanInterval;
   private final Duration deduplicationRetention;
   private final int maxEventBytes;
+  private final boolean switchStatus;
+  private final Duration switchStatusRetention;
 
   private TopologyConfig(Builder b) {
     this.webhookTopic = topic("webhookTopic (WEBHOOK_TOPIC)", b.webhookTopic);
@@ -64,6 +73,8 @@ public final class TopologyConfig {
           + DEFAULT_MAX_EVENT_BYTES);
     }
     this.maxEventBytes = b.maxEventBytes;
+    this.switchStatus = b.switchStatus;
+    this.switchStatusRetention = positive("switchStatusRetention (SWITCH_STATUS_RETENTION)", b.switchStatusRetention);
     if (deduplicationRetention.compareTo(window) < 0) {
       throw new IllegalArgumentException("deduplicationRetention (" + deduplicationRetention
           + ") must be at least the window (" + window + "): a repeated event inside the window must still be recognised");
@@ -94,12 +105,17 @@ public final class TopologyConfig {
   public Duration deduplicationRetention() { return deduplicationRetention; }
   /** The largest webhook value read; larger ones are dead-lettered undecoded. */
   public int maxEventBytes() { return maxEventBytes; }
+  /** Whether the topology keeps the switch-status store (SWITCH_STATUS). */
+  public boolean switchStatus() { return switchStatus; }
+  /** How long a task's status is kept after its last change (SWITCH_STATUS_RETENTION). */
+  public Duration switchStatusRetention() { return switchStatusRetention; }
 
   public Builder toBuilder() {
     return builder().webhookTopic(webhookTopic).cardReferenceTopic(cardReferenceTopic).outcomeTopic(outcomeTopic)
         .deadLetterTopic(deadLetterTopic).window(window).maxInFlight(maxInFlight)
         .completionInterval(completionInterval).waitScanInterval(waitScanInterval)
-        .deduplicationRetention(deduplicationRetention).maxEventBytes(maxEventBytes);
+        .deduplicationRetention(deduplicationRetention).maxEventBytes(maxEventBytes).switchStatus(switchStatus)
+        .switchStatusRetention(switchStatusRetention);
   }
 
   @Override
@@ -107,7 +123,8 @@ public final class TopologyConfig {
     return "TopologyConfig[webhookTopic=" + webhookTopic + ", cardReferenceTopic=" + cardReferenceTopic
         + ", outcomeTopic=" + outcomeTopic + ", deadLetterTopic=" + deadLetterTopic + ", window=" + window
         + ", maxInFlight=" + maxInFlight + ", completionInterval=" + completionInterval
-        + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + ", maxEventBytes=" + maxEventBytes + "]";
+        + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + ", maxEventBytes=" + maxEventBytes + ", switchStatus=" + switchStatus
+        + ", switchStatusRetention=" + switchStatusRetention + "]";
   }
 
   private static String topic(String setting, String value) {
@@ -138,6 +155,8 @@ public final class TopologyConfig {
     private Duration waitScanInterval = DEFAULT_WAIT_SCAN_INTERVAL;
     private Duration deduplicationRetention = DEFAULT_DEDUPLICATION_RETENTION;
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+    private boolean switchStatus = DEFAULT_SWITCH_STATUS;
+    private Duration switchStatusRetention = DEFAULT_SWITCH_STATUS_RETENTION;
 
     private Builder() {}
 
@@ -151,6 +170,8 @@ public final class TopologyConfig {
     public Builder waitScanInterval(Duration v) { this.waitScanInterval = v; return this; }
     public Builder deduplicationRetention(Duration v) { this.deduplicationRetention = v; return this; }
     public Builder maxEventBytes(int v) { this.maxEventBytes = v; return this; }
+    public Builder switchStatus(boolean v) { this.switchStatus = v; return this; }
+    public Builder switchStatusRetention(Duration v) { this.switchStatusRetention = v; return this; }
 
     public TopologyConfig build() {
       return new TopologyConfig(this);

@@ -7,6 +7,7 @@ import dev.cardswitch.schemas.DeadLetter;
 import dev.cardswitch.schemas.KnotWebhookEvent;
 import dev.cardswitch.schemas.SwitchOutcome;
 import dev.cardswitch.schemas.internal.PendingSwitch;
+import dev.cardswitch.schemas.internal.SwitchHistory;
 import dev.cardswitch.schemas.internal.SwitchRequest;
 import dev.cardswitch.schemas.internal.WaitingSwitches;
 import dev.cardswitch.serde.AvroSerde;
@@ -24,7 +25,8 @@ public record TopologySerdes(
     Serde<DeadLetter> deadLetter,
     Serde<SwitchRequest> request,
     Serde<WaitingSwitches> waiting,
-    Serde<PendingSwitch> pending) {
+    Serde<PendingSwitch> pending,
+    Serde<SwitchHistory> status) {
 
   public TopologySerdes {
     Objects.requireNonNull(event, "event");
@@ -34,6 +36,7 @@ public record TopologySerdes(
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(waiting, "waiting");
     Objects.requireNonNull(pending, "pending");
+    Objects.requireNonNull(status, "status");
   }
 
   /**
@@ -42,7 +45,7 @@ public record TopologySerdes(
    */
   public TopologySerdes withMaxEventBytes(int maxBytes) {
     return new TopologySerdes(SizeLimitedSerde.wrap(event, maxBytes, "MAX_EVENT_BYTES"), cardReference, outcome,
-        deadLetter, request, waiting, pending);
+        deadLetter, request, waiting, pending, status);
   }
 
   /** Serdes that register and fetch schemas through {@code registry}. */
@@ -54,6 +57,7 @@ public record TopologySerdes(
         AvroSerde.specific(DeadLetter.class, registry, false),
         AvroSerde.specific(SwitchRequest.class, registry, false),
         AvroSerde.specific(WaitingSwitches.class, registry, false),
-        AvroSerde.specific(PendingSwitch.class, registry, false));
+        AvroSerde.specific(PendingSwitch.class, registry, false),
+        AvroSerde.specific(SwitchHistory.class, registry, false));
   }
 }

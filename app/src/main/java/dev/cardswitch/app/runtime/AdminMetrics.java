@@ -56,6 +56,8 @@ public final class AdminMetrics {
     out.append("card_switch_resent_after_restart_total ").append(counters.resentCount()).append('\n');
     counters(out, "card_switch_events_ignored_total", "webhook events of other types, ignored", "event_type",
         counters.ignored());
+    counters(out, "card_switch_status_records_skipped_total",
+        "records the switch-status store could not read and skipped, by topic", "topic", counters.statusSkipped());
     if (ingress != null) {
       ingress(out, ingress);
     }

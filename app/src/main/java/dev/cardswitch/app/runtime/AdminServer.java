@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressCounters;
@@ -34,7 +35,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * RUNNING), {@code GET /metrics} (the counters in Prometheus' text format, {@link AdminMetrics}) and
  * {@code GET /stats} (heap, CPU time, garbage collections and the switch counters of this process,
  * see {@link ProcessStats}; {@code POST /stats/reset} starts the heap peaks afresh, which is what a
- * benchmark does at the start of its measured span: it changes no state of the service). Nothing
+ * benchmark does at the start of its measured span: it changes no state of the service), and
+ * {@code GET /switches/{task_id}} once {@link #handle added} (a switch task's status, see
+ * {@code dev.cardswitch.status.SwitchStatusEndpoint}). Nothing
  * here holds a secret or card data. Thread-safe.
  */
 public final class AdminServer implements AutoCloseable {
@@ -142,6 +145,15 @@ public final class AdminServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * Serves {@code path} (and what is below it) with {@code handler} from now on: for endpoints that
+   * need what exists only once the admin port is bound (the switch status needs Kafka Streams, whose
+   * {@code application.server} is this port).
+   */
+  public void handle(String path, HttpHandler handler) {
+    server.createContext(path, handler);
   }
 
   private static boolean allowGet(HttpExchange exchange) throws IOException {

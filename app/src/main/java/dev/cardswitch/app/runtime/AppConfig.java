@@ -42,6 +42,16 @@ public final class AppConfig {
   public static final String TOPIC_REPLICATION_FACTOR = "TOPIC_REPLICATION_FACTOR";
   public static final String ADMIN_PORT = "ADMIN_PORT";
   public static final String ADMIN_BIND = "ADMIN_BIND";
+  /**
+   * The host other instances reach this one's admin endpoint at (Kafka Streams'
+   * {@code application.server}): {@code GET /switches/{task_id}} on any instance forwards there
+   * when this instance holds the task.
+   */
+  public static final String ADMIN_ADVERTISED_HOST = "ADMIN_ADVERTISED_HOST";
+  /** Whether the switch-status store is kept ({@code GET /switches/{task_id}}, {@code card-switch status}). */
+  public static final String SWITCH_STATUS = "SWITCH_STATUS";
+  /** How long a task's status is kept after its last change. */
+  public static final String SWITCH_STATUS_RETENTION = "SWITCH_STATUS_RETENTION";
   public static final String KAFKA_PORT = "KAFKA_PORT";
   public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
@@ -72,6 +82,12 @@ public final class AppConfig {
   public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = -1;
   public static final int DEFAULT_ADMIN_PORT = 8080;
   public static final String DEFAULT_ADMIN_BIND = "0.0.0.0";
+  /**
+   * On the embedded broker every instance runs on this machine, so loopback; against a real
+   * cluster the machine's host name (in Kubernetes, the pod's name: set ADMIN_ADVERTISED_HOST to the
+   * pod IP, or to a name other pods resolve, through the downward API).
+   */
+  public static final String DEFAULT_EMBEDDED_ADMIN_ADVERTISED_HOST = "127.0.0.1";
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_SCHEMA_REGISTRY_PORT = 8081;
   public static final int DEFAULT_SANDBOX_PORT = 8765;
@@ -112,6 +128,7 @@ public final class AppConfig {
   private final int topicReplicationFactor;
   private final int adminPort;
   private final String adminBind;
+  private final String adminAdvertisedHost;
   private final int kafkaPort;
   private final int schemaRegistryPort;
   private final int sandboxPort;
@@ -152,7 +169,9 @@ public final class AppConfig {
           .deduplicationRetention(s.duration(DEDUPLICATION_RETENTION, TopologyConfig.DEFAULT_DEDUPLICATION_RETENTION))
           .maxEventBytes(s.intValue(MAX_EVENT_BYTES, TopologyConfig.DEFAULT_MAX_EVENT_BYTES,
               TopologyConfig.MIN_MAX_EVENT_BYTES))
-          .maxInFlight(knotMaxInFlight(s));
+          .maxInFlight(knotMaxInFlight(s))
+          .switchStatus(s.bool(SWITCH_STATUS, TopologyConfig.DEFAULT_SWITCH_STATUS))
+          .switchStatusRetention(s.duration(SWITCH_STATUS_RETENTION, TopologyConfig.DEFAULT_SWITCH_STATUS_RETENTION));
       this.topology = t.build();
     } catch (IllegalArgumentException e) {
       throw new SettingException("topology", e.getMessage());
@@ -161,6 +180,12 @@ public final class AppConfig {
     this.topicReplicationFactor = s.intValue(TOPIC_REPLICATION_FACTOR, DEFAULT_TOPIC_REPLICATION_FACTOR, -1);
     this.adminPort = s.intValue(ADMIN_PORT, DEFAULT_ADMIN_PORT, 0);
     this.adminBind = s.get(ADMIN_BIND, DEFAULT_ADMIN_BIND);
+    this.adminAdvertisedHost = s.get(ADMIN_ADVERTISED_HOST)
+        .orElseGet(() -> kafkaBootstrapServers.isPresent() ? localHostName() : DEFAULT_EMBEDDED_ADMIN_ADVERTISED_HOST);
+    if (!adminAdvertisedHost.matches("[a-zA-Z0-9._:\\[\\]-]+")) {
+      throw new SettingException(ADMIN_ADVERTISED_HOST, ADMIN_ADVERTISED_HOST + " is \"" + adminAdvertisedHost
+          + "\": give the host name or IP address other instances reach this one's admin port at");
+    }
     this.kafkaPort = s.intValue(KAFKA_PORT, DEFAULT_KAFKA_PORT, 0);
     this.schemaRegistryPort = s.intValue(SCHEMA_REGISTRY_PORT, DEFAULT_SCHEMA_REGISTRY_PORT, 0);
     this.sandboxPort = s.intValue(SANDBOX_PORT, DEFAULT_SANDBOX_PORT, 0);
@@ -244,6 +269,8 @@ public final class AppConfig {
   public int topicReplicationFactor() { return topicReplicationFactor; }
   public int adminPort() { return adminPort; }
   public String adminBind() { return adminBind; }
+  /** The host other instances reach this one's admin endpoint at (with the admin port: application.server). */
+  public String adminAdvertisedHost() { return adminAdvertisedHost; }
   public int kafkaPort() { return kafkaPort; }
   public int schemaRegistryPort() { return schemaRegistryPort; }
   public int sandboxPort() { return sandboxPort; }
@@ -283,7 +310,9 @@ public final class AppConfig {
     lines.add("topics:          " + topology.webhookTopic() + " + " + topology.cardReferenceTopic() + " -> "
         + topology.outcomeTopic() + ", " + topology.deadLetterTopic() + " (window " + topology.window()
         + ", " + topology.maxInFlight() + " calls in flight at most)");
-    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready, /metrics)");
+    lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready, /metrics"
+        + (topology.switchStatus() ? ", /switches/{task_id}; advertised as " + adminAdvertisedHost : "; "
+            + SWITCH_STATUS + "=off") + ")");
     lines.add("webhook ingress: " + (ingressEnabled
         ? "http://" + ingress.bind() + ":" + ingress.port() + IngressConfig.PATH + " (Knot-Signature verified with "
             + (knotConfigured ? "KNOT_SECRET" : "the sandbox's secret") + ", bodies up to " + ingress.maxBodyBytes()
@@ -292,12 +321,21 @@ public final class AppConfig {
     return lines;
   }
 
+  /** This machine's host name; loopback if it has none that resolves (then only one machine can serve). */
+  private static String localHostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return DEFAULT_EMBEDDED_ADMIN_ADVERTISED_HOST;
+    }
+  }
+
   private static Set<String> knownSettings() {
     Set<String> names = new LinkedHashSet<>(List.of(
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
-        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));

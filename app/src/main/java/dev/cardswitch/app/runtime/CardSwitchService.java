@@ -12,6 +12,8 @@ import dev.cardswitch.registry.BasicCredentials;
 import dev.cardswitch.registry.HttpSchemaRegistryClient;
 import dev.cardswitch.registry.SchemaRegistryClient;
 import dev.cardswitch.registry.SchemaRegistryConfig;
+import dev.cardswitch.status.StreamsStatusLookup;
+import dev.cardswitch.status.SwitchStatusEndpoint;
 import dev.cardswitch.topology.SwitchCounters;
 import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.SwitchTopology;
@@ -22,11 +24,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +90,27 @@ public final class CardSwitchService implements AutoCloseable {
     KafkaStreams streams = null;
     AdminServer admin = null;
     WebhookIngress ingress = null;
+    IngressCounters ingressCounters = config.ingressEnabled() ? new IngressCounters() : null;
     try {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
       Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(gateway, keyRing, clock, counters), serdes);
-      streams = new KafkaStreams(topology, streamsProperties(config, bootstrapServers, serdes, clock, replication));
+      // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
+      // instances, which forward GET /switches/{task_id} to the instance holding the task.
+      AtomicReference<KafkaStreams> started = new AtomicReference<>();
+      admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing,
+          () -> started.get() == null ? KafkaStreams.State.CREATED : started.get().state(),
+          knot::authenticationFailing, knot::circuitState, counters, new ProcessStats(counters, clock),
+          ingressCounters);
+      HostInfo self = new HostInfo(config.adminAdvertisedHost(), admin.port());
+      Properties props = streamsProperties(config, bootstrapServers, serdes, clock, replication);
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+      streams = new KafkaStreams(topology, props);
+      started.set(streams);
+      admin.handle(SwitchStatusEndpoint.PATH, config.topology().switchStatus()
+          ? new SwitchStatusEndpoint(new StreamsStatusLookup(streams, self), self.host() + ":" + self.port(),
+              SwitchStatusEndpoint.DEFAULT_FORWARD_TIMEOUT)
+          : SwitchStatusEndpoint.off(AppConfig.SWITCH_STATUS));
       // A failed stream thread is replaced rather than taking the instance down: its tasks restart
       // from the last commit, and pending calls are re-driven.
       streams.setUncaughtExceptionHandler(e -> {
@@ -98,15 +118,13 @@ public final class CardSwitchService implements AutoCloseable {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       streams.start();
-      if (config.ingressEnabled()) {
+      if (ingressCounters != null) {
         // Knot signs its webhooks with the API secret card-switch authenticates with (the embedded
         // sandbox's when Knot is embedded), so one secret serves both directions.
         ingress = WebhookIngress.start(config.ingress(),
             new WebhookSignature(knotConfig.knotCredentials().revealSecret()), config.topology().webhookTopic(),
-            serdes.event().serializer(), bootstrapServers, Map.of(), new IngressCounters(), clock);
+            serdes.event().serializer(), bootstrapServers, Map.of(), ingressCounters, clock);
       }
-      admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing, streams, knot, counters,
-          ingress == null ? null : ingress.counters());
       CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress);
       service.staticMember = config.instanceId().isPresent();
       return service;

@@ -64,7 +64,8 @@ public final class Launch implements AutoCloseable {
       JwkSetKeyRing keyRing = DevCardKeys.keyRing(config);
       CardSwitchService service = CardSwitchService.start(config, stack.bootstrapServers(), stack.registryUrl(),
           config.knotClientConfig(stack.sandboxEndpoint().orElse(null)), keyRing, stack.kafka().isPresent());
-      out.println("admin endpoints: http://127.0.0.1:" + service.adminPort() + "/keys, /health, /ready, /metrics");
+      out.println("admin endpoints: http://127.0.0.1:" + service.adminPort() + "/keys, /health, /ready, /metrics"
+          + (config.topology().switchStatus() ? ", /switches/{task_id}" : ""));
       service.ingress().ifPresent(ingress ->
           out.println("webhook ingress: " + ingress.url("127.0.0.1") + " (give Knot this path on your public host)"));
       return new Launch(config, stack, service);

@@ -106,9 +106,9 @@ public final class Settings {
       return defaultValue;
     }
     return switch (v.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default -> throw new SettingException(name, name + " is \"" + v + "\": write true or false");
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new SettingException(name, name + " is \"" + v + "\": write true or false (or on, off)");
     };
   }
 

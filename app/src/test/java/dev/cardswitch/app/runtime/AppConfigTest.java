@@ -114,4 +114,26 @@ class AppConfigTest {
         () -> Launch.configure(Map.of("INGRESS_ENABLED", "maybe"), List.of()));
     assertTrue(enabled.getMessage().contains("INGRESS_ENABLED"), enabled.getMessage());
   }
+
+  @Test
+  void theSwitchStatusIsOnByDefaultAndTurnsOffWithOnOrOff() {
+    assertTrue(Launch.configure(Map.of(), List.of()).topology().switchStatus());
+    assertFalse(Launch.configure(Map.of("SWITCH_STATUS", "off"), List.of()).topology().switchStatus());
+    assertTrue(Launch.configure(Map.of("SWITCH_STATUS", "off"), List.of("--switch-status=on")).topology().switchStatus());
+    CardSwitchException e = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("SWITCH_STATUS", "maybe"), List.of()));
+    assertTrue(e.getMessage().contains("SWITCH_STATUS is \"maybe\": write true or false (or on, off)"), e.getMessage());
+  }
+
+  @Test
+  void theAdvertisedAdminHostIsLoopbackOnTheEmbeddedBrokerAndOtherwiseTheHostName() throws Exception {
+    assertEquals("127.0.0.1", Launch.configure(Map.of(), List.of()).adminAdvertisedHost());
+    assertEquals(java.net.InetAddress.getLocalHost().getHostName(),
+        Launch.configure(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"), List.of()).adminAdvertisedHost());
+    assertEquals("10.0.0.7", Launch.configure(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+        "ADMIN_ADVERTISED_HOST", "10.0.0.7"), List.of()).adminAdvertisedHost());
+    CardSwitchException e = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("ADMIN_ADVERTISED_HOST", "http://host/"), List.of()));
+    assertTrue(e.getMessage().contains("ADMIN_ADVERTISED_HOST"), e.getMessage());
+  }
 }

@@ -6,6 +6,7 @@ import dev.cardswitch.schemas.internal.SwitchRequest;
 import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.TopologyConfig;
 import dev.cardswitch.topology.TopologySerdes;
+import dev.cardswitch.topology.status.SwitchStatusStreams;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -66,6 +67,7 @@ public final class SwitchStreams {
 
     KStream<String, KnotWebhookEvent> events = builder.stream(config.webhookTopic(),
         Consumed.with(keys, serdes.event()).withName("webhooks-source"));
+    SwitchStatusStreams.addTo(builder, events, config, serdes, ports); // off the switch path: status/
     Map<String, KStream<String, Routed>> routed = events
         .process(() -> new EventRouter(config, ports), Named.as("route-event"))
         .split(Named.as("routed-"))

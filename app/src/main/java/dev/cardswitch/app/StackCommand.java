@@ -31,7 +31,7 @@ public final class StackCommand extends SettingsCommand {
           stack.kafka().isPresent() ? 1 : config.topicReplicationFactor());
       DevCardKeys.keyRing(config); // create the shared development key now, so every instance uses it
       out.println();
-      out.println("Point card-switch instances at this stack (each with its own ADMIN_PORT and STATE_DIR):");
+      out.println("Point card-switch instances at this stack (each with its own ADMIN_PORT, INGRESS_PORT and STATE_DIR):");
       out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + stack.bootstrapServers());
       out.println("  export SCHEMA_REGISTRY_URL=" + stack.registryUrl());
       stack.sandboxEndpoint().ifPresent(s -> {
@@ -43,8 +43,8 @@ public final class StackCommand extends SettingsCommand {
       if (!config.cardKeysConfigured()) {
         out.println("  export " + JwkSetKeyRing.CARD_KEYS_FILE + "=" + config.dataDir().resolve(DevCardKeys.FILE_NAME));
       }
-      out.println("  ADMIN_PORT=8080 STATE_DIR=" + config.dataDir().resolve("state-1") + " ./card-switch run");
-      out.println("  ADMIN_PORT=8082 STATE_DIR=" + config.dataDir().resolve("state-2") + " ./card-switch run");
+      out.println("  ADMIN_PORT=8080 INGRESS_PORT=8088 STATE_DIR=" + config.dataDir().resolve("state-1") + " ./card-switch run");
+      out.println("  ADMIN_PORT=8082 INGRESS_PORT=8089 STATE_DIR=" + config.dataDir().resolve("state-2") + " ./card-switch run");
       out.println("Ctrl-C stops the stack.");
       out.flush();
       stop.await();

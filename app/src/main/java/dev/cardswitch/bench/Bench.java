@@ -467,6 +467,8 @@ public final class Bench {
           .toString());
       env.put(AppConfig.ADMIN_PORT, "0");
       env.put(AppConfig.ADMIN_BIND, "127.0.0.1");
+      env.put(AppConfig.INGRESS_PORT, "0"); // several instances run at once: no fixed port
+      env.put(AppConfig.INGRESS_BIND, "127.0.0.1");
       env.put(AppConfig.WEBHOOK_TOPIC, topology.webhookTopic());
       env.put(AppConfig.CARD_REFERENCE_TOPIC, topology.cardReferenceTopic());
       env.put(AppConfig.OUTCOME_TOPIC, topology.outcomeTopic());

@@ -157,6 +157,7 @@ public final class SoakStack implements AutoCloseable {
     env.put(JwkSetKeyRing.CARD_KEYS, new JWKSet(serviceKey).toString(false));
     env.put(AppConfig.DATA_DIR, workDir.resolve(name).toString());
     env.put(AppConfig.ADMIN_PORT, "0");
+    env.put(AppConfig.INGRESS_PORT, "0"); // several instances run at once: no fixed port
     env.put(AppConfig.INSTANCE_ID, name);
     env.putAll(settings);
     return env;

@@ -1,5 +1,7 @@
 package dev.cardswitch.app.runtime;
 
+import dev.cardswitch.ingress.IngressCounters;
+import dev.cardswitch.ingress.Rejection;
 import dev.cardswitch.topology.SwitchCounters;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Map;
@@ -9,8 +11,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * The body of {@code GET /metrics}: card-switch's counters in Prometheus' text format (version
  * 0.0.4), so a scraper (or a person with curl) sees what the health endpoint summarises: whether
  * Knot refuses the credentials, the circuit breaker's state, the streams' state, calls in flight,
- * outcomes by status, dead letters by reason, calls re-sent after a restart, ignored events. Labels
- * hold only statuses, reasons, states and Knot event types: never card data. Stateless.
+ * outcomes by status, dead letters by reason, calls re-sent after a restart, ignored events; and,
+ * when the webhook ingress runs, webhooks accepted, rejected by reason, and the latency from receipt
+ * to the 200. Labels hold only statuses, reasons, states and Knot event types: never card data.
+ * Stateless.
  */
 public final class AdminMetrics {
 
@@ -18,9 +22,15 @@ public final class AdminMetrics {
 
   private AdminMetrics() {}
 
-  /** The exposition of the given state. */
+  /** The exposition of the given state, without the webhook ingress. */
   public static String render(KafkaStreams.State streams, boolean knotAuthenticationFailing,
       CircuitBreaker.State circuit, SwitchCounters counters) {
+    return render(streams, knotAuthenticationFailing, circuit, counters, null);
+  }
+
+  /** The exposition of the given state; {@code ingress} null when the webhook ingress does not run. */
+  public static String render(KafkaStreams.State streams, boolean knotAuthenticationFailing,
+      CircuitBreaker.State circuit, SwitchCounters counters, IngressCounters ingress) {
     StringBuilder out = new StringBuilder();
     gauge(out, "card_switch_knot_authentication_failing",
         "1 while Knot refuses card-switch's credentials (its last answer was a 401): fix KNOT_CLIENT_ID / KNOT_SECRET",
@@ -48,7 +58,31 @@ public final class AdminMetrics {
         counters.ignored());
     counters(out, "card_switch_status_records_skipped_total",
         "records the switch-status store could not read and skipped, by topic", "topic", counters.statusSkipped());
+    if (ingress != null) {
+      ingress(out, ingress);
+    }
     return out.toString();
+  }
+
+  private static void ingress(StringBuilder out, IngressCounters ingress) {
+    header(out, "card_switch_webhooks_accepted_total", "counter",
+        "Knot webhooks produced to the webhook topic and acknowledged by the broker (answered 200)");
+    out.append("card_switch_webhooks_accepted_total ").append(ingress.acceptedCount()).append('\n');
+    header(out, "card_switch_webhooks_rejected_total", "counter",
+        "Knot webhooks refused, by reason (4xx: nothing produced; 503: Knot retries)");
+    for (Map.Entry<Rejection, Long> e : ingress.rejectedCounts().entrySet()) {
+      sample(out, "card_switch_webhooks_rejected_total", "reason", e.getKey().label(), e.getValue());
+    }
+    String name = "card_switch_webhook_latency_seconds";
+    header(out, name, "histogram", "time from a webhook's receipt to its 200 (the broker's acknowledgement included)");
+    long[] cumulative = ingress.cumulativeLatencyBuckets();
+    for (int i = 0; i < IngressCounters.LATENCY_BUCKETS_MILLIS.size(); i++) {
+      sample(out, name + "_bucket", "le", Double.toString(IngressCounters.LATENCY_BUCKETS_MILLIS.get(i) / 1000.0),
+          cumulative[i]);
+    }
+    sample(out, name + "_bucket", "le", "+Inf", cumulative[cumulative.length - 1]);
+    out.append(name).append("_sum ").append(ingress.latencySumSeconds()).append('\n');
+    out.append(name).append("_count ").append(cumulative[cumulative.length - 1]).append('\n');
   }
 
   private static void gauge(StringBuilder out, String name, String help, long value) {

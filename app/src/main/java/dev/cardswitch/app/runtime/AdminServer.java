@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.ingress.IngressCounters;
 import dev.cardswitch.knot.client.KnotClient;
 import dev.cardswitch.topology.SwitchCounters;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -55,14 +56,26 @@ public final class AdminServer implements AutoCloseable {
 
   public static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, KafkaStreams streams, KnotClient knot,
       SwitchCounters counters) {
+    return start(bind, port, keyRing, streams, knot, counters, null);
+  }
+
+  /** The same, {@code GET /metrics} also exporting the webhook ingress's counters (null: no ingress). */
+  public static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, KafkaStreams streams, KnotClient knot,
+      SwitchCounters counters, IngressCounters ingress) {
     return start(bind, port, keyRing, streams::state, knot::authenticationFailing, knot::circuitState, counters,
-        new ProcessStats(counters, Clock.systemUTC()));
+        new ProcessStats(counters, Clock.systemUTC()), ingress);
   }
 
   /** The same, given only what the endpoints read: for tests without a running Kafka Streams. */
   static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
       BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
       ProcessStats stats) {
+    return start(bind, port, keyRing, streams, knotAuthenticationFailing, knotCircuit, counters, stats, null);
+  }
+
+  static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
+      BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
+      ProcessStats stats, IngressCounters ingress) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -93,7 +106,7 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/metrics", exchange -> {
       if (allowGet(exchange)) {
         send(exchange, 200, AdminMetrics.CONTENT_TYPE, AdminMetrics.render(streams.get(),
-            knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(), counters).getBytes(StandardCharsets.UTF_8));
+            knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(), counters, ingress).getBytes(StandardCharsets.UTF_8));
       }
     });
     server.createContext("/ready", exchange -> {

@@ -1,6 +1,7 @@
 package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.ingress.IngressConfig;
 import dev.cardswitch.knot.client.KnotClientConfig;
 import dev.cardswitch.topology.TopologyConfig;
 import java.nio.file.Path;
@@ -60,6 +61,12 @@ public final class AppConfig {
    * naive design card-switch is measured against, see {@link BlockingKnotGateway}).
    */
   public static final String KNOT_BLOCKING_BASELINE = "KNOT_BLOCKING_BASELINE";
+  /** Whether {@code run} receives Knot's webhooks itself (the webhook ingress, {@code POST /knot/webhooks}). */
+  public static final String INGRESS_ENABLED = "INGRESS_ENABLED";
+  public static final String INGRESS_PORT = "INGRESS_PORT";
+  public static final String INGRESS_BIND = "INGRESS_BIND";
+  public static final String INGRESS_MAX_BODY_BYTES = "INGRESS_MAX_BODY_BYTES";
+  public static final String INGRESS_PRODUCE_TIMEOUT = "INGRESS_PRODUCE_TIMEOUT";
 
   public static final String DEFAULT_APPLICATION_ID = "card-switch";
   public static final String DEFAULT_DATA_DIR = ".card-switch";
@@ -99,6 +106,11 @@ public final class AppConfig {
   public static final int DEFAULT_SANDBOX_PORT = 8765;
   public static final boolean DEFAULT_KNOT_BLOCKING_BASELINE = false;
   /**
+   * On: a Knot secret is always configured (KNOT_SECRET, or the embedded sandbox's), and it is what
+   * verifies the webhooks. Off only where webhooks reach the topic another way.
+   */
+  public static final boolean DEFAULT_INGRESS_ENABLED = true;
+  /**
    * Against the embedded sandbox the Knot client's allowance is raised (Knot's real allowance is
    * the issuer's to set with KNOT_RATE_LIMIT_PER_SECOND), so a demo is limited by nothing but the
    * sandbox's latency.
@@ -135,6 +147,8 @@ public final class AppConfig {
   private final int sandboxPort;
   private final boolean knotBlockingBaseline;
   private final boolean leaveGroupOnClose;
+  private final boolean ingressEnabled;
+  private final IngressConfig ingress;
 
   private AppConfig(Settings s) {
     this.settings = s;
@@ -191,6 +205,19 @@ public final class AppConfig {
     this.sandboxPort = s.intValue(SANDBOX_PORT, DEFAULT_SANDBOX_PORT, 0);
     this.knotBlockingBaseline = s.bool(KNOT_BLOCKING_BASELINE, DEFAULT_KNOT_BLOCKING_BASELINE);
     this.leaveGroupOnClose = s.bool(LEAVE_GROUP_ON_CLOSE, DEFAULT_LEAVE_GROUP_ON_CLOSE);
+    this.ingressEnabled = s.bool(INGRESS_ENABLED, DEFAULT_INGRESS_ENABLED);
+    int ingressPort = s.intValue(INGRESS_PORT, IngressConfig.DEFAULT_PORT, 0);
+    try {
+      this.ingress = IngressConfig.builder()
+          .port(ingressPort)
+          .bind(s.get(INGRESS_BIND, IngressConfig.DEFAULT_BIND))
+          .maxBodyBytes(s.intValue(INGRESS_MAX_BODY_BYTES, IngressConfig.DEFAULT_MAX_BODY_BYTES,
+              IngressConfig.MIN_MAX_BODY_BYTES))
+          .produceTimeout(s.duration(INGRESS_PRODUCE_TIMEOUT, IngressConfig.DEFAULT_PRODUCE_TIMEOUT))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new SettingException("ingress", e.getMessage());
+    }
   }
 
   /** @throws dev.cardswitch.CardSwitchException naming the setting and the fix */
@@ -272,6 +299,10 @@ public final class AppConfig {
    * naive baseline, never for production.
    */
   public boolean knotBlockingBaseline() { return knotBlockingBaseline; }
+  /** Whether the webhook ingress runs ({@code INGRESS_ENABLED}). */
+  public boolean ingressEnabled() { return ingressEnabled; }
+  /** Where and how the webhook ingress listens (whether or not it is enabled). */
+  public IngressConfig ingress() { return ingress; }
 
   /** Whether card-switch's own envelope keys are configured (else a development key is generated). */
   public boolean cardKeysConfigured() {
@@ -303,6 +334,11 @@ public final class AppConfig {
     lines.add("admin:           http://" + adminBind + ":" + adminPort + " (GET /keys, /health, /ready, /metrics"
         + (topology.switchStatus() ? ", /switches/{task_id}; advertised as " + adminAdvertisedHost : "; "
             + SWITCH_STATUS + "=off") + ")");
+    lines.add("webhook ingress: " + (ingressEnabled
+        ? "http://" + ingress.bind() + ":" + ingress.port() + IngressConfig.PATH + " (Knot-Signature verified with "
+            + (knotConfigured ? "KNOT_SECRET" : "the sandbox's secret") + ", bodies up to " + ingress.maxBodyBytes()
+            + " bytes, 503 after " + ingress.produceTimeout() + " without the broker's acknowledgement)"
+        : "off (" + INGRESS_ENABLED + "=false): Knot's webhooks must reach " + topology.webhookTopic() + " another way"));
     return lines;
   }
 
@@ -321,7 +357,8 @@ public final class AppConfig {
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
-        KNOT_BLOCKING_BASELINE,
+        KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
+        INGRESS_PRODUCE_TIMEOUT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {

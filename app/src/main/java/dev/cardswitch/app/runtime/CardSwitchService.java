@@ -2,6 +2,9 @@ package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.ingress.IngressCounters;
+import dev.cardswitch.ingress.WebhookIngress;
+import dev.cardswitch.ingress.WebhookSignature;
 import dev.cardswitch.knot.KnotGateway;
 import dev.cardswitch.knot.client.KnotClient;
 import dev.cardswitch.knot.client.KnotClientConfig;
@@ -18,6 +21,8 @@ import dev.cardswitch.topology.TopologySerdes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,10 +37,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running card-switch: the topology on Kafka Streams, wired to the Knot client, the key ring,
- * the schema registry and the system clock, with the admin endpoints beside it. Starting it does not
- * wait for the streams to be RUNNING (see {@link #awaitRunning}); closing it stops the admin server,
- * then the streams (calls in flight finish or are re-driven after the next start), then the client.
- * Thread-safe.
+ * the schema registry and the system clock, with the admin endpoints beside it and, unless
+ * {@code INGRESS_ENABLED=false}, the webhook ingress that puts Knot's webhooks on the webhook topic
+ * ({@link WebhookIngress}). Starting it does not wait for the streams to be RUNNING (see {@link
+ * #awaitRunning}); closing it stops the ingress (no new webhooks; Knot retries what it cannot
+ * deliver), the admin server, then the streams (calls in flight finish or are re-driven after the
+ * next start), then the client. Thread-safe.
  */
 public final class CardSwitchService implements AutoCloseable {
 
@@ -49,9 +56,11 @@ public final class CardSwitchService implements AutoCloseable {
   private final JwkSetKeyRing keyRing;
   private final SchemaRegistryClient registry;
   private volatile boolean leaveGroupOnClose = true;
+  private final WebhookIngress ingress;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
-      JwkSetKeyRing keyRing, SchemaRegistryClient registry) {
+      JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress) {
+    this.ingress = ingress;
     this.streams = streams;
     this.knot = knot;
     this.admin = admin;
@@ -81,6 +90,8 @@ public final class CardSwitchService implements AutoCloseable {
     KnotClient knot = KnotClient.create(knotConfig);
     KafkaStreams streams = null;
     AdminServer admin = null;
+    WebhookIngress ingress = null;
+    IngressCounters ingressCounters = config.ingressEnabled() ? new IngressCounters() : null;
     try {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
@@ -90,7 +101,8 @@ public final class CardSwitchService implements AutoCloseable {
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
       admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing,
           () -> started.get() == null ? KafkaStreams.State.CREATED : started.get().state(),
-          knot::authenticationFailing, knot::circuitState, counters, new ProcessStats(counters, clock));
+          knot::authenticationFailing, knot::circuitState, counters, new ProcessStats(counters, clock),
+          ingressCounters);
       HostInfo self = new HostInfo(config.adminAdvertisedHost(), admin.port());
       Properties props = streamsProperties(config, bootstrapServers, serdes, clock, replication);
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
@@ -107,10 +119,20 @@ public final class CardSwitchService implements AutoCloseable {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
       });
       streams.start();
-      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry);
+      if (ingressCounters != null) {
+        // Knot signs its webhooks with the API secret card-switch authenticates with (the embedded
+        // sandbox's when Knot is embedded), so one secret serves both directions.
+        ingress = WebhookIngress.start(config.ingress(),
+            new WebhookSignature(knotConfig.knotCredentials().revealSecret()), config.topology().webhookTopic(),
+            serdes.event().serializer(), bootstrapServers, Map.of(), ingressCounters, clock);
+      }
+      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress);
       service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
     } catch (RuntimeException e) {
+      if (ingress != null) {
+        ingress.close();
+      }
       if (admin != null) {
         admin.close();
       }
@@ -197,9 +219,17 @@ public final class CardSwitchService implements AutoCloseable {
         .withTimeout(CLOSE_TIMEOUT);
   }
 
+  /** The webhook ingress, when it runs. */
+  public Optional<WebhookIngress> ingress() {
+    return Optional.ofNullable(ingress);
+  }
+
   /** A final stop (SIGTERM, {@code run} ending); a crash never gets here, so static membership still serves restarts after one. */
   @Override
   public void close() {
+    if (ingress != null) {
+      ingress.close();
+    }
     admin.close();
     streams.close(closeOptions(leaveGroupOnClose));
     knot.close();

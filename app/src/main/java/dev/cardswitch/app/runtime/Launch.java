@@ -66,6 +66,8 @@ public final class Launch implements AutoCloseable {
           config.knotClientConfig(stack.sandboxEndpoint().orElse(null)), keyRing, stack.kafka().isPresent());
       out.println("admin endpoints: http://127.0.0.1:" + service.adminPort() + "/keys, /health, /ready, /metrics"
           + (config.topology().switchStatus() ? ", /switches/{task_id}" : ""));
+      service.ingress().ifPresent(ingress ->
+          out.println("webhook ingress: " + ingress.url("127.0.0.1") + " (give Knot this path on your public host)"));
       return new Launch(config, stack, service);
     } catch (RuntimeException e) {
       stack.close();

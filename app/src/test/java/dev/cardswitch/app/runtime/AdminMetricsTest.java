@@ -3,6 +3,8 @@ package dev.cardswitch.app.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cardswitch.ingress.IngressCounters;
+import dev.cardswitch.ingress.Rejection;
 import dev.cardswitch.topology.SwitchCounters;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
@@ -43,5 +45,36 @@ class AdminMetricsTest {
         new SwitchCounters());
     assertTrue(text.lines().anyMatch(l -> l.equals("card_switch_knot_authentication_failing 0")), text);
     assertTrue(text.lines().anyMatch(l -> l.equals("card_switch_streams_state{state=\"REBALANCING\"} 1")), text);
+  }
+
+  @Test
+  void exportsTheWebhookIngressCountersAndLatencyHistogram() {
+    IngressCounters ingress = new IngressCounters();
+    ingress.accepted(1_500_000); // 1.5 ms
+    ingress.accepted(30_000_000); // 30 ms
+    ingress.rejected(Rejection.BAD_SIGNATURE);
+
+    String text = AdminMetrics.render(KafkaStreams.State.RUNNING, false, CircuitBreaker.State.CLOSED,
+        new SwitchCounters(), ingress);
+
+    List<String> lines = text.lines().toList();
+    assertTrue(lines.contains("card_switch_webhooks_accepted_total 2"), text);
+    assertTrue(lines.contains("card_switch_webhooks_rejected_total{reason=\"bad_signature\"} 1"), text);
+    assertTrue(lines.contains("card_switch_webhooks_rejected_total{reason=\"not_a_knot_event\"} 0"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_bucket{le=\"0.001\"} 0"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_bucket{le=\"0.002\"} 1"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_bucket{le=\"0.02\"} 1"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_bucket{le=\"0.05\"} 2"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_bucket{le=\"+Inf\"} 2"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_count 2"), text);
+    assertTrue(lines.contains("card_switch_webhook_latency_seconds_sum 0.0315"), text);
+    assertTrue(text.contains("# TYPE card_switch_webhook_latency_seconds histogram\n"), text);
+  }
+
+  @Test
+  void leavesTheIngressOutWhenItDoesNotRun() {
+    String text = AdminMetrics.render(KafkaStreams.State.RUNNING, false, CircuitBreaker.State.CLOSED,
+        new SwitchCounters());
+    assertTrue(text.lines().noneMatch(l -> l.contains("card_switch_webhook")), text);
   }
 }

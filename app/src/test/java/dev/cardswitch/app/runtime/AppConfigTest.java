@@ -77,6 +77,45 @@ class AppConfigTest {
   }
 
   @Test
+  void theWebhookIngressIsOnByDefaultOnPort8088AndConfigurable() {
+    AppConfig defaults = Launch.configure(Map.of(), List.of());
+    assertTrue(defaults.ingressEnabled());
+    assertEquals(8088, defaults.ingress().port());
+    assertEquals("0.0.0.0", defaults.ingress().bind());
+    assertEquals(65536, defaults.ingress().maxBodyBytes());
+    assertEquals(java.time.Duration.ofSeconds(5), defaults.ingress().produceTimeout());
+    assertTrue(defaults.describe().stream().anyMatch(l -> l.startsWith("webhook ingress: http://0.0.0.0:8088/knot/webhooks")),
+        defaults.describe().toString());
+
+    AppConfig set = Launch.configure(Map.of("INGRESS_PORT", "9099", "INGRESS_PRODUCE_TIMEOUT", "2s"),
+        List.of("--ingress-bind", "127.0.0.1", "--ingress-max-body-bytes", "4096"));
+    assertEquals(9099, set.ingress().port());
+    assertEquals("127.0.0.1", set.ingress().bind());
+    assertEquals(4096, set.ingress().maxBodyBytes());
+    assertEquals(java.time.Duration.ofSeconds(2), set.ingress().produceTimeout());
+
+    AppConfig off = Launch.configure(Map.of("INGRESS_ENABLED", "false"), List.of());
+    assertFalse(off.ingressEnabled());
+    assertTrue(off.describe().stream().anyMatch(l -> l.startsWith("webhook ingress: off")), off.describe().toString());
+  }
+
+  @Test
+  void refusesBadIngressSettingsNamingThem() {
+    CardSwitchException small = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("INGRESS_MAX_BODY_BYTES", "100"), List.of()));
+    assertTrue(small.getMessage().contains("INGRESS_MAX_BODY_BYTES"), small.getMessage());
+    CardSwitchException port = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("INGRESS_PORT", "70000"), List.of()));
+    assertTrue(port.getMessage().contains("INGRESS_PORT"), port.getMessage());
+    CardSwitchException timeout = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("INGRESS_PRODUCE_TIMEOUT", "0s"), List.of()));
+    assertTrue(timeout.getMessage().contains("INGRESS_PRODUCE_TIMEOUT"), timeout.getMessage());
+    CardSwitchException enabled = assertThrows(CardSwitchException.class,
+        () -> Launch.configure(Map.of("INGRESS_ENABLED", "maybe"), List.of()));
+    assertTrue(enabled.getMessage().contains("INGRESS_ENABLED"), enabled.getMessage());
+  }
+
+  @Test
   void theSwitchStatusIsOnByDefaultAndTurnsOffWithOnOrOff() {
     assertTrue(Launch.configure(Map.of(), List.of()).topology().switchStatus());
     assertFalse(Launch.configure(Map.of("SWITCH_STATUS", "off"), List.of()).topology().switchStatus());

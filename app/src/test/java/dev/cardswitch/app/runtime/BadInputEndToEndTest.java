@@ -67,7 +67,7 @@ class BadInputEndToEndTest {
 
   private Map<String, String> embedded() {
     return new HashMap<>(Map.of("DATA_DIR", dataDir.toString(), "KAFKA_PORT", "0", "SCHEMA_REGISTRY_PORT", "0",
-        "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "TOPIC_PARTITIONS", "3", "SWITCH_WINDOW", WINDOW.toSeconds() + "s"));
+        "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "INGRESS_PORT", "0", "TOPIC_PARTITIONS", "3", "SWITCH_WINDOW", WINDOW.toSeconds() + "s"));
   }
 
   /** What one bad or good record must end as: a dead letter's reason, or SWITCHED (reason null). */

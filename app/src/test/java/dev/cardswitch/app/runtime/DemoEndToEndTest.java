@@ -34,7 +34,7 @@ class DemoEndToEndTest {
 
   private Map<String, String> embedded() {
     return new HashMap<>(Map.of("DATA_DIR", dataDir.toString(), "KAFKA_PORT", "0", "SCHEMA_REGISTRY_PORT", "0",
-        "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "TOPIC_PARTITIONS", "3"));
+        "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "INGRESS_PORT", "0", "TOPIC_PARTITIONS", "3"));
   }
 
   @Test

@@ -47,7 +47,7 @@ class KeyRotationEndToEndTest {
     Path ring = dir.resolve("card-keys.json");
     KeyRingFiles.writeNew(ring, KeyRingFiles.newKeySet("k1"));
     Map<String, String> env = new HashMap<>(Map.of("DATA_DIR", dir.resolve("data").toString(), "KAFKA_PORT", "0",
-        "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "TOPIC_PARTITIONS", "2",
+        "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "INGRESS_PORT", "0", "TOPIC_PARTITIONS", "2",
         "NUM_STREAM_THREADS", "1", "CARD_KEYS_FILE", ring.toString()));
     env.put("STATE_DIR", dir.resolve("state-1").toString());
     AppConfig config1 = Launch.configure(env, List.of());

@@ -58,6 +58,7 @@ class KillAndRestartTest {
       // The test is about what a crash does, not about the window: give the restart (a JVM start, a
       // rejoin, a restore; slow on a loaded machine) room to finish inside it.
       env.put("SWITCH_WINDOW", "120s");
+      env.put("INGRESS_PORT", "0");
       env.put("KNOT_RATE_LIMIT_PER_SECOND", "10000");
       var registryClient = new HttpSchemaRegistryClient(SchemaRegistryConfig.builder(registry.url()).build());
 

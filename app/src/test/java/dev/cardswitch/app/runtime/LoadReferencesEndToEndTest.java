@@ -117,7 +117,7 @@ class LoadReferencesEndToEndTest {
 
     try (LogCapture logs = LogCapture.capture(Level.DEBUG)) {
       AppConfig config = Launch.configure(Map.of("DATA_DIR", dir.resolve("data").toString(), "KAFKA_PORT", "0",
-          "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "TOPIC_PARTITIONS", "2",
+          "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "INGRESS_PORT", "0", "TOPIC_PARTITIONS", "2",
           "NUM_STREAM_THREADS", "1"), List.of());
       try (Launch launch = Launch.start(config, new PrintStream(new ByteArrayOutputStream(), true))
           .awaitRunning(Duration.ofSeconds(90))) {

@@ -32,7 +32,7 @@ class ServiceRunTest {
   void switchesEveryCardOnceOnTheEmbeddedDefault() throws Exception {
     AppConfig config = Launch.configure(Map.of(
         "DATA_DIR", dataDir.toString(), "KAFKA_PORT", "0", "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0",
-        "ADMIN_PORT", "0", "TOPIC_PARTITIONS", "3", "NUM_STREAM_THREADS", "1"), List.of());
+        "ADMIN_PORT", "0", "INGRESS_PORT", "0", "TOPIC_PARTITIONS", "3", "NUM_STREAM_THREADS", "1"), List.of());
     ByteArrayOutputStream banner = new ByteArrayOutputStream();
     try (Launch launch = Launch.start(config, new PrintStream(banner, true)).awaitRunning(Duration.ofSeconds(90))) {
       String bootstrap = launch.stack().bootstrapServers();

@@ -58,7 +58,7 @@ class SwitchStatusTwoInstancesTest {
 
   private Map<String, String> env(String instance) {
     Map<String, String> env = new HashMap<>(Map.of("DATA_DIR", dir.toString(), "KAFKA_PORT", "0",
-        "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0", "ADMIN_PORT", "0",
+        "SCHEMA_REGISTRY_PORT", "0", "SANDBOX_PORT", "0", "ADMIN_PORT", "0", "INGRESS_PORT", "0",
         "TOPIC_PARTITIONS", Integer.toString(PARTITIONS), "NUM_STREAM_THREADS", "1",
         "SWITCH_WINDOW", WINDOW.toSeconds() + "s", "STATE_DIR", dir.resolve("state-" + instance).toString()));
     return env;

@@ -40,10 +40,11 @@ import picocli.CommandLine.Option;
     name = "soak",
     mixinStandardHelpOptions = true,
     description = {
-      "Run card-switch through faults for a long while and report what was lost (nothing, we hope):",
-      "Knot's 5xx bursts, a 30-second outage, slow answers, 429 storms, a key rotation, revoked",
-      "credentials and a cross-origin redirect; a broker restart, 20 SIGKILLs and a rebalance.",
-      "About 20 minutes. Rows like docs/RELIABILITY.md's, a summary and one JSON line."
+      "Run card-switch through faults for a long while and report what was lost",
+      "(nothing, we hope): Knot's 5xx bursts, a 30-second outage, slow answers,",
+      "429 storms, a key rotation, revoked credentials and a cross-origin redirect;",
+      "a broker restart, 20 SIGKILLs and a rebalance. About 20 minutes.",
+      "Rows like docs/RELIABILITY.md's, a summary and one JSON line."
     })
 public final class SoakCommand implements Callable<Integer> {
 

@@ -160,7 +160,8 @@ public final class BenchReport {
     }
   }
 
-  private static BigDecimal round(Double value, int decimals) {
+  /** A figure rounded for the JSON line; null when unknown or not a number. */
+  static BigDecimal round(Double value, int decimals) {
     if (value == null || value.isNaN() || value.isInfinite()) {
       return null;
     }

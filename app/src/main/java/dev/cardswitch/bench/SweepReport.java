@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,9 +157,6 @@ public final class SweepReport {
   }
 
   private static BigDecimal round(Double value, int decimals) {
-    if (value == null || value.isNaN() || value.isInfinite()) {
-      return null;
-    }
-    return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP);
+    return BenchReport.round(value, decimals);
   }
 }

@@ -1,5 +1,6 @@
 package dev.cardswitch.app;
 
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,13 +46,31 @@ public final class CardSwitchCommand implements Runnable {
   /** JVM property sizing the common fork-join pool; read once, when that pool is first used. */
   static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
-  public static void main(String[] args) {
+  /** JVM property: seconds the JDK HTTP client keeps an idle connection for reuse (JDK default 1,200). */
+  static final String HTTP_KEEPALIVE_TIMEOUT = "jdk.httpclient.keepalive.timeout";
+
+  /** Idle seconds after which the Knot client drops a pooled connection rather than reuse it. */
+  static final String HTTP_KEEPALIVE_SECONDS = "15";
+
+  /**
+   * JVM defaults this process needs, set before any pool or client reads them; a value given with
+   * {@code -D} (JAVA_OPTS) wins.
+   */
+  static void defaultJvmProperties(Properties properties, int cores) {
     // The JDK HTTP client hands each sendAsync completion to CompletableFuture's default executor,
     // which on a machine of 2 cores or fewer (common pool parallelism 1) starts a new thread per
     // task: a thread per POST /card. Two pool threads make it a queue instead.
-    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
-      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    if (cores <= 2) {
+      properties.putIfAbsent(COMMON_POOL_PARALLELISM, "2");
     }
+    // Servers and load balancers close idle connections after tens of seconds (the JDK's own server
+    // after 30 s); a POST /card written to a connection the server has just closed fails with no
+    // answer, and is not retried since Knot may have it. Dropping idle connections first avoids that.
+    properties.putIfAbsent(HTTP_KEEPALIVE_TIMEOUT, HTTP_KEEPALIVE_SECONDS);
+  }
+
+  public static void main(String[] args) {
+    defaultJvmProperties(System.getProperties(), Runtime.getRuntime().availableProcessors());
     System.exit(commandLine().execute(args));
   }
 }

@@ -1,10 +1,12 @@
 package dev.cardswitch.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -42,5 +44,31 @@ class CardSwitchCommandTest {
     int status = cli.execute("no-such-command");
     assertEquals(2, status);
     assertTrue(err.toString().contains("no-such-command"), err.toString());
+  }
+
+  @Test
+  void onTwoCoresTheCommonPoolGetsTwoThreadsAndIdleHttpConnectionsAreDroppedEarly() {
+    Properties p = new Properties();
+    CardSwitchCommand.defaultJvmProperties(p, 2);
+    assertEquals("2", p.getProperty(CardSwitchCommand.COMMON_POOL_PARALLELISM));
+    int keepAlive = Integer.parseInt(p.getProperty(CardSwitchCommand.HTTP_KEEPALIVE_TIMEOUT));
+    assertTrue(keepAlive > 0 && keepAlive < 30, "below the JDK server's 30 s idle close: " + keepAlive);
+  }
+
+  @Test
+  void onMoreCoresTheCommonPoolKeepsItsDefault() {
+    Properties p = new Properties();
+    CardSwitchCommand.defaultJvmProperties(p, 8);
+    assertNull(p.getProperty(CardSwitchCommand.COMMON_POOL_PARALLELISM));
+  }
+
+  @Test
+  void valuesGivenWithDashDWin() {
+    Properties p = new Properties();
+    p.setProperty(CardSwitchCommand.COMMON_POOL_PARALLELISM, "7");
+    p.setProperty(CardSwitchCommand.HTTP_KEEPALIVE_TIMEOUT, "120");
+    CardSwitchCommand.defaultJvmProperties(p, 1);
+    assertEquals("7", p.getProperty(CardSwitchCommand.COMMON_POOL_PARALLELISM));
+    assertEquals("120", p.getProperty(CardSwitchCommand.HTTP_KEEPALIVE_TIMEOUT));
   }
 }

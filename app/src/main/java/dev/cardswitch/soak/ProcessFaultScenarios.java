@@ -109,7 +109,7 @@ public final class ProcessFaultScenarios {
    * its tasks move at once; see {@code LEAVE_GROUP_ON_CLOSE}).
    */
   public static ScenarioRun rebalance(Scale s, long seed) {
-    Duration length = s.before().plus(JOIN).plus(s.during()).plus(s.after());
+    Duration length = s.before().plus(JOIN).plus(s.secondInstance()).plus(s.after());
     return ScenarioRun.builder("rebalance 1 → 2 → 1")
         .events(s.eventsFor(length))
         .rate(s.rate())
@@ -118,7 +118,7 @@ public final class ProcessFaultScenarios {
         .instances(FIRST)
         .restarts()
         .injected("a second instance (own INSTANCE_ID, ADMIN_PORT, STATE_DIR) joined mid-run, ran "
-            + s.during().toSeconds() + " s, then stopped (SIGTERM, leaving the group); no valid card may miss its window")
+            + s.secondInstance().toSeconds() + " s, then stopped (SIGTERM, leaving the group); no valid card may miss its window")
         .fault(ctx -> {
           SoakStack stack = ctx.stack();
           ctx.awaitElapsed(s.before());
@@ -129,7 +129,7 @@ public final class ProcessFaultScenarios {
           ctx.faultEnded("second instance runs");
           ctx.note("the second instance ran after " + KnotFaultScenarios.seconds(Duration.between(starting, Instant.now())));
           ctx.detail("two instances");
-          ctx.pause(s.during());
+          ctx.pause(s.secondInstance());
           ctx.detail("second instance leaving");
           ctx.faultStarted("second instance stops");
           stack.stop(SECOND);
@@ -152,7 +152,7 @@ public final class ProcessFaultScenarios {
             ctx.violation("the second instance published no result: no task moved to it");
           } else if (results.getOrDefault("SWITCHED", 0L) == 0) {
             // Kafka Streams moves a stateful task to a new instance only once a warm-up replica has
-            // caught up (acceptable.recovery.lag, then a probing rebalance, 10 min by default): with a
+            // caught up (acceptable.recovery.lag, then a probing rebalance, PROBING_REBALANCE_INTERVAL): with a
             // large card-reference store, the switching tasks stay put and only stateless ones move.
             ctx.note("no card switched on the second instance: its switching tasks were still warming up"
                 + " (Kafka Streams moves a stateful task once its replica has caught up)");

@@ -32,6 +32,8 @@ public final class AppConfig {
   public static final String NUM_STREAM_THREADS = "NUM_STREAM_THREADS";
   public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
   public static final String COMMIT_INTERVAL = "COMMIT_INTERVAL";
+  /** How often Kafka Streams checks whether warmed-up state lets tasks move to a new instance. */
+  public static final String PROBING_REBALANCE_INTERVAL = "PROBING_REBALANCE_INTERVAL";
   public static final String WEBHOOK_TOPIC = "WEBHOOK_TOPIC";
   public static final String CARD_REFERENCE_TOPIC = "CARD_REFERENCE_TOPIC";
   public static final String OUTCOME_TOPIC = "OUTCOME_TOPIC";
@@ -90,6 +92,14 @@ public final class AppConfig {
    * at 100 ms (docs/BENCHMARKS.md).
    */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(25);
+  /**
+   * Every task is stateful (the pending store, the card references, the switch status), and Kafka
+   * Streams gives a stateful task to a newly joined instance only after a warm-up copy of its state
+   * has caught up there, at the next probing rebalance: 10 minutes by default, so an instance added
+   * for a campaign would idle that long. One minute is the shortest Kafka Streams allows.
+   */
+  public static final Duration DEFAULT_PROBING_REBALANCE_INTERVAL = Duration.ofMinutes(1);
+  public static final Duration MIN_PROBING_REBALANCE_INTERVAL = Duration.ofMinutes(1);
   public static final int DEFAULT_TOPIC_PARTITIONS = 6;
   /** -1: the broker's default replication factor. */
   public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = -1;
@@ -136,6 +146,7 @@ public final class AppConfig {
   private final int numStreamThreads;
   private final String processingGuarantee;
   private final Duration commitInterval;
+  private final Duration probingRebalanceInterval;
   private final TopologyConfig topology;
   private final int topicPartitions;
   private final int topicReplicationFactor;
@@ -172,6 +183,11 @@ public final class AppConfig {
     if (commitInterval.isZero() || commitInterval.isNegative()) {
       throw new SettingException(COMMIT_INTERVAL, COMMIT_INTERVAL + " is " + commitInterval
           + ": give a positive duration such as 50ms");
+    }
+    this.probingRebalanceInterval = s.duration(PROBING_REBALANCE_INTERVAL, DEFAULT_PROBING_REBALANCE_INTERVAL);
+    if (probingRebalanceInterval.compareTo(MIN_PROBING_REBALANCE_INTERVAL) < 0) {
+      throw new SettingException(PROBING_REBALANCE_INTERVAL, PROBING_REBALANCE_INTERVAL + " is "
+          + s.get(PROBING_REBALANCE_INTERVAL).orElse("") + ": Kafka Streams allows 1m or more; set 1m (the default) or longer");
     }
     try {
       TopologyConfig.Builder t = TopologyConfig.builder()
@@ -283,6 +299,7 @@ public final class AppConfig {
   public Path stateDir() { return stateDir; }
   public int numStreamThreads() { return numStreamThreads; }
   public Duration commitInterval() { return commitInterval; }
+  public Duration probingRebalanceInterval() { return probingRebalanceInterval; }
   public String processingGuarantee() { return processingGuarantee; }
   public TopologyConfig topology() { return topology; }
   public int topicPartitions() { return topicPartitions; }
@@ -354,7 +371,7 @@ public final class AppConfig {
   private static Set<String> knownSettings() {
     Set<String> names = new LinkedHashSet<>(List.of(
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, LEAVE_GROUP_ON_CLOSE, DATA_DIR, STATE_DIR,
-        NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
+        NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, PROBING_REBALANCE_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,

@@ -57,6 +57,11 @@ class AppConfigTest {
         () -> Launch.configure(Map.of(), List.of("--knot-base-ulr", "x")));
     assertTrue(flag.getMessage().startsWith("unknown option --knot-base-ulr: the settings are "), flag.getMessage());
 
+    SettingException probing = assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of("PROBING_REBALANCE_INTERVAL", "30s"), List.of()));
+    assertEquals("PROBING_REBALANCE_INTERVAL is 30s: Kafka Streams allows 1m or more; set 1m (the default) or longer",
+        probing.getMessage());
+
     SettingException guarantee = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of("PROCESSING_GUARANTEE", "exactly_once"), List.of()));
     assertTrue(guarantee.getMessage().contains("use exactly_once_v2 (the default) or at_least_once"));

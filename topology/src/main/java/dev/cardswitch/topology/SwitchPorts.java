@@ -8,14 +8,20 @@ import java.util.Objects;
 /**
  * The narrow interfaces the topology is driven through, so tests can drive it: Knot (where cards
  * go), the key ring (which opens card envelopes), the clock (which decides deadlines), and the
- * metrics the topology reports to.
+ * metrics the topology reports to, and the drain a stopping service finishes its calls to Knot with.
  */
-public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics) {
+public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
 
   public SwitchPorts {
     Objects.requireNonNull(knot, "knot");
     Objects.requireNonNull(keyRing, "keyRing");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(drain, "drain");
+  }
+
+  /** Ports with a drain of their own (nothing stops them early). */
+  public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics) {
+    this(knot, keyRing, clock, metrics, new CallDrain());
   }
 }

@@ -15,6 +15,7 @@ import dev.cardswitch.registry.SchemaRegistryConfig;
 import dev.cardswitch.status.StreamsStatusLookup;
 import dev.cardswitch.status.SwitchStatusEndpoint;
 import dev.cardswitch.topology.SwitchCounters;
+import dev.cardswitch.topology.CallDrain;
 import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.SwitchTopology;
 import dev.cardswitch.topology.TopologySerdes;
@@ -56,11 +57,16 @@ public final class CardSwitchService implements AutoCloseable {
   private final JwkSetKeyRing keyRing;
   private final SchemaRegistryClient registry;
   private volatile boolean leaveGroupOnClose = true;
+  private final CallDrain drain;
+  private final Duration drainTimeout;
   private final WebhookIngress ingress;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
-      JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress) {
+      JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress, CallDrain drain,
+      Duration drainTimeout) {
     this.ingress = ingress;
+    this.drain = drain;
+    this.drainTimeout = drainTimeout;
     this.streams = streams;
     this.knot = knot;
     this.admin = admin;
@@ -88,6 +94,7 @@ public final class CardSwitchService implements AutoCloseable {
     SwitchCounters counters = new SwitchCounters();
     Clock clock = Clock.systemUTC();
     KnotClient knot = KnotClient.create(knotConfig);
+    CallDrain drain = new CallDrain();
     KafkaStreams streams = null;
     AdminServer admin = null;
     WebhookIngress ingress = null;
@@ -95,7 +102,8 @@ public final class CardSwitchService implements AutoCloseable {
     try {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
-      Topology topology = SwitchTopology.build(config.topology(), new SwitchPorts(gateway, keyRing, clock, counters), serdes);
+      Topology topology = SwitchTopology.build(config.topology(),
+          new SwitchPorts(gateway, keyRing, clock, counters, drain), serdes);
       // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
       // instances, which forward GET /switches/{task_id} to the instance holding the task.
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
@@ -126,7 +134,8 @@ public final class CardSwitchService implements AutoCloseable {
             new WebhookSignature(knotConfig.knotCredentials().revealSecret()), config.topology().webhookTopic(),
             serdes.event().serializer(), bootstrapServers, Map.of(), ingressCounters, clock);
       }
-      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress);
+      CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress,
+          drain, drainTimeout(config));
       service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
     } catch (RuntimeException e) {
@@ -220,9 +229,38 @@ public final class CardSwitchService implements AutoCloseable {
         .withTimeout(CLOSE_TIMEOUT);
   }
 
+  /**
+   * How long a clean stop waits for the calls to Knot in flight: a call never outlives its switch's
+   * deadline, at most one window after the event arrived.
+   */
+  static Duration drainTimeout(AppConfig config) {
+    return config.topology().window().plusSeconds(1);
+  }
+
   /** The webhook ingress, when it runs. */
   public Optional<WebhookIngress> ingress() {
     return Optional.ofNullable(ingress);
+  }
+
+  /**
+   * Starts no new call to Knot and waits for the answers of those in flight, so that closing the
+   * streams commits their outcomes instead of leaving them to the task's next owner to send again.
+   */
+  private void drainCalls() {
+    drain.start();
+    int inFlight = drain.unsettled();
+    if (inFlight == 0 || !streams.state().isRunningOrRebalancing()) {
+      return;
+    }
+    LOG.info("stopping: waiting up to {} s for {} calls to Knot in flight", drainTimeout.toSeconds(), inFlight);
+    try {
+      if (!drain.awaitSettled(drainTimeout)) {
+        LOG.warn("stopping with {} calls to Knot unanswered after {} s: their next owner sends them again,"
+            + " marked resent_after_restart", drain.unsettled(), drainTimeout.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A final stop (SIGTERM, {@code run} ending); a crash never gets here, so static membership still serves restarts after one. */
@@ -231,6 +269,7 @@ public final class CardSwitchService implements AutoCloseable {
     if (ingress != null) {
       ingress.close();
     }
+    drainCalls();
     admin.close();
     streams.close(closeOptions(leaveGroupOnClose));
     knot.close();

@@ -57,6 +57,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * <p>After a restart, pending entries this instance did not write are switches that may have been
  * sent before the process stopped: they are sent again, marked {@code resent_after_restart}
  * (conservatively: one queued but not yet sent is marked too), or dead-lettered if their window closed.
+ * A clean stop avoids both ({@link dev.cardswitch.topology.CallDrain}): it starts no new call, marks
+ * the queued entries as never sent ({@link #NEVER_SENT}), and waits for the answers in flight.
  *
  * <p>One instance per stream task, used by its stream thread only; the completion queue is the only
  * state the HTTP threads touch.
@@ -64,6 +66,9 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 final class SwitchProcessor implements Processor<String, Candidate, String, Result> {
 
   private record Completion(String taskKey, KnotCallResult result, Throwable error) {}
+
+  /** {@code dispatches} of an entry a clean stop left queued: never sent, so its next owner sends it as a first send. */
+  static final int NEVER_SENT = -1;
 
   /** A switch recorded in the pending store, waiting for its commit and a call slot. */
   private record Queued(String taskKey, Instant deadline, long writtenBeforeCommit, boolean restored) {}
@@ -78,6 +83,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   /** Tasks queued or in flight from this instance (stream thread only). */
   private final Set<String> known = new HashSet<>();
   private boolean restoredQueued;
+  /** Calls this processor started whose answers it has not yet turned into results (stream thread only). */
+  private int unsettledHere;
 
   private ProcessorContext<String, Result> context;
   private KeyValueStore<String, WaitingSwitches> waiting;
@@ -148,6 +155,10 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
 
   /** Sends queued switches, oldest first, while their entry is committed and a call slot is free. */
   private void sendQueued() {
+    if (ports.drain().draining()) {
+      leaveQueued();
+      return;
+    }
     Queued head;
     while ((head = queue.peek()) != null && head.writtenBeforeCommit() < marker.commits()) {
       Instant now = ports.clock().instant();
@@ -173,6 +184,21 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       }
       queue.poll();
       dispatch(head, now);
+    }
+  }
+
+  /**
+   * The service is stopping cleanly: the queued switches stay in the pending store for the next owner
+   * of the task, marked never sent unless they may have been sent before (restored ones).
+   */
+  private void leaveQueued() {
+    Queued queued;
+    while ((queued = queue.poll()) != null) {
+      known.remove(queued.taskKey());
+      PendingSwitch entry = queued.restored() ? null : pending.get(queued.taskKey());
+      if (entry != null && entry.getDispatches() != NEVER_SENT) {
+        pending.put(queued.taskKey(), PendingSwitch.newBuilder(entry).setDispatches(NEVER_SENT).build());
+      }
     }
   }
 
@@ -230,6 +256,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       int dispatches = Math.max(entry.getDispatches(), 1) + 1;
       pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(dispatches).setDispatchedAt(now).build());
       ports.metrics().resentAfterRestart();
+    } else if (entry.getDispatches() == NEVER_SENT) {
+      // Left by a clean stop: this is its first send, and from now on a restart must count it as sent.
+      pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(0).setDispatchedAt(now).build());
     }
     send(taskKey, request, document);
   }
@@ -237,6 +266,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
   private void send(String taskKey, SwitchRequest request, CardDocument document) {
     ports.metrics().inFlight(1);
+    ports.drain().callStarted();
+    unsettledHere++;
     CompletableFuture<KnotCallResult> call;
     try {
       call = ports.knot().sendCard(request.getEvent().getTaskId(), key -> encrypt(document, key), request.getDeadlineAt());
@@ -272,46 +303,57 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   /** Turns finished calls into outcomes and dead letters (punctuator, stream thread). */
   private void forwardCompletions() {
     Completion completion;
-    while ((completion = completions.poll()) != null) {
-      known.remove(completion.taskKey());
-      PendingSwitch entry = pending.delete(completion.taskKey());
-      if (entry == null) {
-        continue; // a completion of a call started by an earlier instance of this task; already accounted for
+    int forwarded = 0;
+    try {
+      while ((completion = completions.poll()) != null) {
+        forwarded++;
+        forwardCompletion(completion);
       }
-      Instant now = ports.clock().instant();
-      SwitchRequest request = entry.getRequest();
-      boolean resent = entry.getDispatches() > 1; // counts this send too: more means one before a restart
-      long timestamp = now.toEpochMilli();
-      if (completion.error() != null) {
-        deadLetter(completion.taskKey(), DeadLetters.draft(DeadLetterReason.INTERNAL_ERROR,
-                "the call to Knot failed inside card-switch: " + describe(completion.error()), now)
-            .request(request).cardLastFour(entry.getCardLastFour()).resentAfterRestart(resent), timestamp);
-        continue;
-      }
-      KnotCallResult result = completion.result();
-      if (result.outcome() == KnotCallResult.Outcome.SWITCHED) {
-        switched.put(completion.taskKey(), timestamp, timestamp);
-        ports.metrics().outcome("SWITCHED");
-        context.forward(new Record<>(completion.taskKey(), Result.of(Outcomes.switched(request.getEvent(),
-            request.getDeadlineAt(), now, request.getSourceTopic(), request.getSourcePartition(),
-            request.getSourceOffset(), entry.getCardLastFour(), result, resent)), timestamp));
-        continue;
-      }
-      DeadLetterReason reason = switch (result.outcome()) {
-        case PERMANENT -> DeadLetterReason.KNOT_REJECTED;
-        case AUTH -> DeadLetterReason.KNOT_AUTH_FAILED;
-        case UNAVAILABLE -> DeadLetterReason.KNOT_UNAVAILABLE;
-        default -> DeadLetterReason.DEADLINE_EXCEEDED;
-      };
-      String detail = switch (result.outcome()) {
-        case PERMANENT -> "Knot rejected the card for good: ";
-        case AUTH -> "Knot refused card-switch's credentials (401): check KNOT_CLIENT_ID and KNOT_SECRET; ";
-        case UNAVAILABLE -> "Knot was unavailable until the window closed: ";
-        default -> "the window closed before Knot accepted the card: ";
-      } + result.detail();
-      deadLetter(completion.taskKey(), DeadLetters.draft(reason, detail, now)
-          .request(request).cardLastFour(entry.getCardLastFour()).knot(result).resentAfterRestart(resent), timestamp);
+    } finally {
+      unsettledHere -= forwarded;
+      ports.drain().callsSettled(forwarded);
     }
+  }
+
+  private void forwardCompletion(Completion completion) {
+    known.remove(completion.taskKey());
+    PendingSwitch entry = pending.delete(completion.taskKey());
+    if (entry == null) {
+      return; // a completion of a call started by an earlier instance of this task; already accounted for
+    }
+    Instant now = ports.clock().instant();
+    SwitchRequest request = entry.getRequest();
+    boolean resent = entry.getDispatches() > 1; // counts this send too: more means one before a restart
+    long timestamp = now.toEpochMilli();
+    if (completion.error() != null) {
+      deadLetter(completion.taskKey(), DeadLetters.draft(DeadLetterReason.INTERNAL_ERROR,
+              "the call to Knot failed inside card-switch: " + describe(completion.error()), now)
+          .request(request).cardLastFour(entry.getCardLastFour()).resentAfterRestart(resent), timestamp);
+      return;
+    }
+    KnotCallResult result = completion.result();
+    if (result.outcome() == KnotCallResult.Outcome.SWITCHED) {
+      switched.put(completion.taskKey(), timestamp, timestamp);
+      ports.metrics().outcome("SWITCHED");
+      context.forward(new Record<>(completion.taskKey(), Result.of(Outcomes.switched(request.getEvent(),
+          request.getDeadlineAt(), now, request.getSourceTopic(), request.getSourcePartition(),
+          request.getSourceOffset(), entry.getCardLastFour(), result, resent)), timestamp));
+      return;
+    }
+    DeadLetterReason reason = switch (result.outcome()) {
+      case PERMANENT -> DeadLetterReason.KNOT_REJECTED;
+      case AUTH -> DeadLetterReason.KNOT_AUTH_FAILED;
+      case UNAVAILABLE -> DeadLetterReason.KNOT_UNAVAILABLE;
+      default -> DeadLetterReason.DEADLINE_EXCEEDED;
+    };
+    String detail = switch (result.outcome()) {
+      case PERMANENT -> "Knot rejected the card for good: ";
+      case AUTH -> "Knot refused card-switch's credentials (401): check KNOT_CLIENT_ID and KNOT_SECRET; ";
+      case UNAVAILABLE -> "Knot was unavailable until the window closed: ";
+      default -> "the window closed before Knot accepted the card: ";
+    } + result.detail();
+    deadLetter(completion.taskKey(), DeadLetters.draft(reason, detail, now)
+        .request(request).cardLastFour(entry.getCardLastFour()).knot(result).resentAfterRestart(resent), timestamp);
   }
 
   /**
@@ -329,7 +371,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       while (all.hasNext()) {
         KeyValue<String, PendingSwitch> entry = all.next();
         if (known.add(entry.key)) {
-          restored.add(new Queued(entry.key, entry.value.getRequest().getDeadlineAt(), -1, true));
+          // Left never sent by a clean stop: a first send, not a re-send.
+          boolean maybeSent = entry.value.getDispatches() != NEVER_SENT;
+          restored.add(new Queued(entry.key, entry.value.getRequest().getDeadlineAt(), -1, maybeSent));
         }
       }
     }
@@ -412,10 +456,15 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     context.forward(new Record<>(taskKey, Result.of(deadLetter), timestamp));
   }
 
-  /** The task is leaving this thread: queued switches stay in the pending store for its next owner. */
+  /**
+   * The task is leaving this thread: queued switches stay in the pending store for its next owner;
+   * answers still in flight will not be forwarded from here, so a stopping service stops waiting for them.
+   */
   @Override
   public void close() {
     queue.clear();
+    ports.drain().callsSettled(unsettledHere);
+    unsettledHere = 0;
   }
 
   /** Our own exceptions carry safe messages; anything else is named by its class only. */

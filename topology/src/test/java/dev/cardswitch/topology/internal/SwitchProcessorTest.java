@@ -15,6 +15,7 @@ import dev.cardswitch.schemas.DeadLetterReason;
 import dev.cardswitch.schemas.SwitchStatus;
 import dev.cardswitch.schemas.internal.PendingSwitch;
 import dev.cardswitch.schemas.internal.SwitchRequest;
+import dev.cardswitch.topology.CallDrain;
 import dev.cardswitch.topology.FakeKnot;
 import dev.cardswitch.topology.SwitchCounters;
 import dev.cardswitch.topology.SwitchPorts;
@@ -211,5 +212,69 @@ class SwitchProcessorTest {
     assertEquals(1, limit.inFlight());
     processor.close();
     assertEquals(2, pending.approximateNumEntries(), "both switches stay pending for the task's next owner");
+  }
+
+  @Test
+  void aCleanStopStartsNoNewCallWaitsForTheAnswersAndLeavesTheRestAsFirstSendsForTheNextOwner() throws Exception {
+    references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
+    CallDrain drain = new CallDrain();
+    processor = new SwitchProcessor(TopologyConfig.defaults(), new SwitchPorts(knot,
+        JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters, drain),
+        new InFlightLimit(16));
+    processor.init(context);
+    processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
+    marker.flush();
+    punctuateCompletions();
+    assertEquals(1, knot.calls().size());
+    assertEquals(1, drain.unsettled());
+    processor.process(new Record<>("card-1", new Candidate(request(2, "card-1"), reference("card-1"), false), 0L));
+    marker.flush();
+
+    drain.start();
+    punctuateCompletions();
+    assertEquals(1, knot.calls().size(), "a stopping service starts no new call");
+    assertEquals(SwitchProcessor.NEVER_SENT, pending.get("2").getDispatches(), "marked as never sent");
+    assertFalse(drain.awaitSettled(Duration.ZERO), "task 1's answer is still to come");
+
+    knot.call(0).future().complete(FakeKnot.switched(clock.instant()));
+    punctuateCompletions();
+    assertTrue(drain.awaitSettled(Duration.ZERO));
+    Result first = context.forwarded().get(0).record().value();
+    assertEquals(SwitchStatus.SWITCHED, first.outcome().getStatus());
+    assertFalse(first.outcome().getResentAfterRestart());
+    processor.close();
+
+    // The task's next owner restores task 2: a first send, not a re-send.
+    SwitchProcessor next = new SwitchProcessor(TopologyConfig.defaults(),
+        new SwitchPorts(knot, JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters),
+        new InFlightLimit(16));
+    int firstOfNext = context.scheduledPunctuators().size();
+    next.init(context);
+    context.scheduledPunctuators().get(firstOfNext).getPunctuator().punctuate(clock.millis());
+    assertEquals(2, knot.calls().size());
+    assertEquals(2L, knot.call(1).taskId());
+    assertEquals(0, counters.resentCount(), "nothing reached Knot twice");
+    assertEquals(0, pending.get("2").getDispatches(), "from now on a restart counts it as possibly sent");
+    knot.call(1).future().complete(FakeKnot.switched(clock.instant()));
+    context.scheduledPunctuators().get(firstOfNext).getPunctuator().punctuate(clock.millis());
+    Result second = context.forwarded().get(1).record().value();
+    assertEquals(2L, second.outcome().getTaskId());
+    assertFalse(second.outcome().getResentAfterRestart());
+  }
+
+  @Test
+  void aTaskClosedWithCallsInFlightStopsTheDrainWaitingForThem() throws Exception {
+    references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
+    CallDrain drain = new CallDrain();
+    processor = new SwitchProcessor(TopologyConfig.defaults(), new SwitchPorts(knot,
+        JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters, drain),
+        new InFlightLimit(16));
+    processor.init(context);
+    processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
+    marker.flush();
+    punctuateCompletions();
+    assertEquals(1, drain.unsettled());
+    processor.close(); // the task moved away: its answer will not be forwarded from here
+    assertTrue(drain.awaitSettled(Duration.ZERO));
   }
 }

@@ -181,7 +181,7 @@ public final class AppConfig {
     }
     this.commitInterval = s.duration(COMMIT_INTERVAL, DEFAULT_COMMIT_INTERVAL);
     if (commitInterval.isZero() || commitInterval.isNegative()) {
-      throw new SettingException(COMMIT_INTERVAL, COMMIT_INTERVAL + " is " + commitInterval
+      throw new SettingException(COMMIT_INTERVAL, COMMIT_INTERVAL + " is " + KnotClientConfig.formatDuration(commitInterval)
           + ": give a positive duration such as 50ms");
     }
     this.probingRebalanceInterval = s.duration(PROBING_REBALANCE_INTERVAL, DEFAULT_PROBING_REBALANCE_INTERVAL);

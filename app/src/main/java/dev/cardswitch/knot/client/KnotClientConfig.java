@@ -93,8 +93,9 @@ public final class KnotClientConfig {
     this.knotCredentials = new KnotCredentials(b.knotClientId, b.knotSecret);
     this.knotCallTimeout = positive(KNOT_CALL_TIMEOUT, b.knotCallTimeout);
     if (knotCallTimeout.compareTo(KNOT_WINDOW) > 0) {
-      throw new KnotClientConfigException(KNOT_CALL_TIMEOUT, KNOT_CALL_TIMEOUT + " is " + knotCallTimeout
-          + ", longer than Knot's 15-second window: set it to at most 15s (default " + DEFAULT_KNOT_CALL_TIMEOUT + ")");
+      throw new KnotClientConfigException(KNOT_CALL_TIMEOUT, KNOT_CALL_TIMEOUT + " is " + formatDuration(knotCallTimeout)
+          + ", longer than Knot's 15-second window: set it to at most 15s (default "
+          + formatDuration(DEFAULT_KNOT_CALL_TIMEOUT) + ")");
     }
     this.knotMaxAttempts = atLeast(KNOT_MAX_ATTEMPTS, b.knotMaxAttempts, 1);
     this.knotBackoffBase = positive(KNOT_BACKOFF_BASE, b.knotBackoffBase);
@@ -232,6 +233,18 @@ public final class KnotClientConfig {
   }
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  /** A duration as a setting is written: {@code 250ms}, {@code 4s}, {@code 15m}, {@code 1h}. */
+  public static String formatDuration(Duration d) {
+    if (d.toMillis() % 1000 != 0 || d.isZero()) {
+      return d.toMillis() + "ms";
+    }
+    long seconds = d.toSeconds();
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+  }
 
   /** Parses {@code 250ms}, {@code 4s}, {@code 15m}, {@code 1h} or ISO-8601 ({@code PT4S}). */
   public static Duration parseDuration(String name, String text) {

@@ -87,7 +87,8 @@ class KnotClientConfigTest {
     assertEquals("KNOT_CALL_TIMEOUT", e.setting());
     assertTrue(e.getMessage().contains("250ms, 4s"), e.getMessage());
     e = rejected(env("KNOT_CLIENT_ID", "i", "KNOT_SECRET", "s", "KNOT_CALL_TIMEOUT", "20s"));
-    assertTrue(e.getMessage().contains("15-second window"), e.getMessage());
+    assertEquals("KNOT_CALL_TIMEOUT is 20s, longer than Knot's 15-second window: set it to at most 15s (default 4s)",
+        e.getMessage());
     e = rejected(env("KNOT_CLIENT_ID", "i", "KNOT_SECRET", "s", "KNOT_MAX_ATTEMPTS", "0"));
     assertEquals("KNOT_MAX_ATTEMPTS", e.setting());
     e = rejected(env("KNOT_CLIENT_ID", "i", "KNOT_SECRET", "s", "KNOT_BACKOFF_BASE", "5s", "KNOT_BACKOFF_CAP", "1s"));
@@ -101,5 +102,19 @@ class KnotClientConfigTest {
     assertFalse(c.knotCredentials().toString().contains("cf819749c0574616"));
     assertTrue(c.toString().contains("id-1"));
     assertEquals(c.toString(), c.toBuilder().build().toString());
+  }
+
+  @Test
+  void durationsArePrintedAsTheyAreWritten() {
+    assertEquals("250ms", KnotClientConfig.formatDuration(Duration.ofMillis(250)));
+    assertEquals("1500ms", KnotClientConfig.formatDuration(Duration.ofMillis(1500)));
+    assertEquals("4s", KnotClientConfig.formatDuration(Duration.ofSeconds(4)));
+    assertEquals("90s", KnotClientConfig.formatDuration(Duration.ofSeconds(90)));
+    assertEquals("15m", KnotClientConfig.formatDuration(Duration.ofMinutes(15)));
+    assertEquals("2h", KnotClientConfig.formatDuration(Duration.ofHours(2)));
+    assertEquals("0ms", KnotClientConfig.formatDuration(Duration.ZERO));
+    for (String written : new String[] {"250ms", "4s", "90s", "15m", "2h"}) {
+      assertEquals(written, KnotClientConfig.formatDuration(KnotClientConfig.parseDuration("X", written)));
+    }
   }
 }

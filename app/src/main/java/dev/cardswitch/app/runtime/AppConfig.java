@@ -55,6 +55,8 @@ public final class AppConfig {
   public static final String SWITCH_STATUS = "SWITCH_STATUS";
   /** How long a task's status is kept after its last change. */
   public static final String SWITCH_STATUS_RETENTION = "SWITCH_STATUS_RETENTION";
+  /** How long a switch waits for Knot's CARD_UPDATED or CARD_FAILED before it is closed as NO_CONFIRMATION. */
+  public static final String LIFECYCLE_CONFIRMATION_TIMEOUT = "LIFECYCLE_CONFIRMATION_TIMEOUT";
   public static final String KAFKA_PORT = "KAFKA_PORT";
   public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
@@ -201,7 +203,9 @@ public final class AppConfig {
               TopologyConfig.MIN_MAX_EVENT_BYTES))
           .maxInFlight(knotMaxInFlight(s))
           .switchStatus(s.bool(SWITCH_STATUS, TopologyConfig.DEFAULT_SWITCH_STATUS))
-          .switchStatusRetention(s.duration(SWITCH_STATUS_RETENTION, TopologyConfig.DEFAULT_SWITCH_STATUS_RETENTION));
+          .switchStatusRetention(s.duration(SWITCH_STATUS_RETENTION, TopologyConfig.DEFAULT_SWITCH_STATUS_RETENTION))
+          .lifecycleConfirmationTimeout(s.duration(LIFECYCLE_CONFIRMATION_TIMEOUT,
+              TopologyConfig.DEFAULT_LIFECYCLE_CONFIRMATION_TIMEOUT));
       this.topology = t.build();
     } catch (IllegalArgumentException e) {
       throw new SettingException("topology", e.getMessage());
@@ -373,7 +377,7 @@ public final class AppConfig {
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, LEAVE_GROUP_ON_CLOSE, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, PROBING_REBALANCE_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
-        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, LIFECYCLE_CONFIRMATION_TIMEOUT, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));

@@ -44,7 +44,7 @@ public final class DemoCommand extends SettingsCommand {
   int run(AppConfig config) throws Exception {
     PrintStream out = System.out;
     PrintStream err = System.err;
-    try (Launch launch = Launch.start(config, err).awaitRunning(Duration.ofMinutes(2))) {
+    try (Launch launch = Launch.start(config, err, true).awaitRunning(Duration.ofMinutes(2))) {
       DemoTargets targets = new DemoTargets(launch.stack().bootstrapServers(), launch.service().registry(),
           launch.service().keyRing().currentPublicKey(), config.topology(), launch.stack().sandbox().orElse(null));
       DemoReport report = Demo.run(demo, targets, out, err);

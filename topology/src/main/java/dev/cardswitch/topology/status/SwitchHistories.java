@@ -72,7 +72,8 @@ public final class SwitchHistories {
         .setSessionId(first(current == null ? null : current.getSessionId(), event.getSessionId()))
         .setExternalUserId(first(current == null ? null : current.getExternalUserId(), event.getExternalUserId()))
         .setCardId(first(current == null ? null : current.getCardId(), event.getData().getCardId()));
-    if (event.getMerchant() != null) {
+    // The first event that names the merchant decides: a task's merchant does not change.
+    if (event.getMerchant() != null && (current == null || current.getMerchantId() == null)) {
       next.setMerchantId(event.getMerchant().getId()).setMerchantName(event.getMerchant().getName());
     }
     Instant at = event.getReceivedAt() != null ? event.getReceivedAt() : event.getTimestamp();

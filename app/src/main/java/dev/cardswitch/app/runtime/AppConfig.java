@@ -63,8 +63,8 @@ public final class AppConfig {
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
   /**
    * Whether the embedded sandbox sends Knot's lifecycle webhooks (CARD_UPDATING, then CARD_UPDATED
-   * or CARD_FAILED) to the ingress after each accepted POST /card. Unset: on for {@code demo}, off
-   * for {@code run} (tests and campaigns that count outcome records get no extra ones unasked).
+   * or CARD_FAILED) to the ingress after each accepted POST /card. Unset: on for {@code demo} and
+   * {@code stack}, off for {@code run} (campaigns that count outcome records get no extra ones unasked).
    */
   public static final String SANDBOX_LIFECYCLE_WEBHOOKS = "SANDBOX_LIFECYCLE_WEBHOOKS";
   /** From the sandbox's accepted POST /card to its closing webhook. */

@@ -1,11 +1,13 @@
 package dev.cardswitch.app;
 
+import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.Launch;
 import dev.cardswitch.demo.Demo;
 import dev.cardswitch.demo.DemoReport;
 import dev.cardswitch.demo.DemoSettings;
 import dev.cardswitch.demo.DemoTargets;
+import dev.cardswitch.ingress.WebhookIngress;
 import java.io.PrintStream;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Play a switching campaign through card-switch on the embedded default.",
     "Starts the broker, registry and Knot sandbox (each unless configured) and card-switch,",
-    "produces generated card references and AUTHENTICATED events, shows a progress bar,",
-    "then reads the results back: a summary and one JSON line."})
+    "produces generated card references, POSTs AUTHENTICATED events signed as Knot would",
+    "to the webhook ingress, shows a progress bar, then reads the results and Knot's",
+    "lifecycle (confirmed / failed switches) back: a summary and one JSON line."})
 public final class DemoCommand extends SettingsCommand {
 
   @Option(names = "--events", description = "Events to play (default: ${DEFAULT-VALUE}).")
@@ -32,6 +35,11 @@ public final class DemoCommand extends SettingsCommand {
 
   @Option(names = "--seed", description = "Seed of the generated users, cards and mix (default: ${DEFAULT-VALUE}).")
   long seed = DemoSettings.DEFAULT_SEED;
+
+  @Option(names = "--direct-to-kafka", description = {
+      "Produce the events straight to the webhook topic instead of POSTing them,",
+      "signed as Knot signs them, to card-switch's webhook ingress (the default)."})
+  boolean directToKafka;
 
   private DemoSettings demo;
 
@@ -44,10 +52,22 @@ public final class DemoCommand extends SettingsCommand {
   int run(AppConfig config) throws Exception {
     PrintStream out = System.out;
     PrintStream err = System.err;
-    try (Launch launch = Launch.start(config, err).awaitRunning(Duration.ofMinutes(2))) {
+    try (Launch launch = Launch.start(config, err, true).awaitRunning(Duration.ofMinutes(2))) {
       DemoTargets targets = new DemoTargets(launch.stack().bootstrapServers(), launch.service().registry(),
           launch.service().keyRing().currentPublicKey(), config.topology(), launch.stack().sandbox().orElse(null));
-      DemoReport report = Demo.run(demo, targets, out, err);
+      if (!directToKafka) {
+        WebhookIngress ingress = launch.service().ingress().orElseThrow(() -> new CardSwitchException(
+            "INGRESS_DISABLED", "the demo POSTs its events to the webhook ingress, which is off"
+                + " (INGRESS_ENABLED=false): turn it on, or pass --direct-to-kafka"));
+        targets = targets.viaIngress(ingress.url("127.0.0.1"),
+            config.knotClientConfig(launch.stack().sandboxEndpoint().orElse(null)).knotCredentials().revealSecret());
+      }
+      // The embedded sandbox closes each switch after SANDBOX_LIFECYCLE_DELAY: wait that long, and a margin.
+      boolean lifecycle = launch.stack().sandbox().isPresent() && config.sandboxLifecycleWebhooks(true);
+      DemoSettings settings = lifecycle
+          ? demo.toBuilder().lifecycleWait(config.sandboxLifecycleDelay().plus(DemoSettings.DEFAULT_MARGIN)).build()
+          : demo;
+      DemoReport report = Demo.run(settings, targets, out, err);
       out.flush();
       return report.exitCode();
     }

@@ -3,6 +3,8 @@ package dev.cardswitch.app;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.DevCardKeys;
 import dev.cardswitch.app.runtime.EmbeddedStack;
+import dev.cardswitch.ingress.IngressConfig;
+import dev.cardswitch.sandbox.LifecycleWebhooks;
 import dev.cardswitch.app.runtime.Topics;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import java.io.PrintStream;
@@ -43,6 +45,14 @@ public final class StackCommand extends SettingsCommand {
       if (!config.cardKeysConfigured()) {
         out.println("  export " + JwkSetKeyRing.CARD_KEYS_FILE + "=" + config.dataDir().resolve(DevCardKeys.FILE_NAME));
       }
+      stack.sandbox().filter(s -> config.sandboxLifecycleWebhooks(true)).ifPresent(sandbox -> {
+        // Knot has one webhook URL per issuer: the first instance's ingress, printed below.
+        java.net.URI target = java.net.URI.create("http://127.0.0.1:" + IngressConfig.DEFAULT_PORT + IngressConfig.PATH);
+        sandbox.lifecycleWebhooks(new LifecycleWebhooks.Settings(target, sandbox.credentials().revealSecret(),
+            config.sandboxLifecycleDelay(), config.sandboxLifecycleFailureShare()));
+        out.println("The Knot sandbox sends lifecycle webhooks (CARD_UPDATED / CARD_FAILED) to " + target
+            + " (" + AppConfig.SANDBOX_LIFECYCLE_WEBHOOKS + "=off stops them).");
+      });
       out.println("  ADMIN_PORT=8080 INGRESS_PORT=8088 STATE_DIR=" + config.dataDir().resolve("state-1") + " ./card-switch run");
       out.println("  ADMIN_PORT=8082 INGRESS_PORT=8089 STATE_DIR=" + config.dataDir().resolve("state-2") + " ./card-switch run");
       out.println("Ctrl-C stops the stack.");

@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * What the result topics said about the planned tasks, once collection stopped: the first result of
  * each task counted by outcome status and by dead-letter reason; tasks without any result ({@code
- * missing}); results beyond the first for a task, in either topic ({@code duplicates}); first
+ * missing}); results beyond the first for a task, in either topic, and lifecycle records beyond the
+ * first ({@code duplicates}); how Knot closed the switched tasks ({@link #lifecycle()}); first
  * results other than the planned one ({@code unexpected}); and the latency of each task Knot
  * answered (see {@link #latencyPercentileMillis}). Results of tasks outside the plan (earlier runs,
  * other traffic) are only counted as {@code foreign}. Immutable; thread-safe.
@@ -31,6 +32,25 @@ public final class CollectedResults {
   private final List<Long> missingSample;
   private final List<String> unexpectedSample;
   private final boolean deadlineReached;
+  private final Lifecycle lifecycle;
+
+  /**
+   * How Knot closed the switched tasks, as their lifecycle records say: {@code confirmed}
+   * (CARD_UPDATED), {@code failedByReason} (CARD_FAILED, by Knot's reason), {@code noConfirmation}
+   * (NO_CONFIRMATION), and {@code awaiting}: switched tasks whose record had not come when
+   * collection stopped (Knot's webhook may still come; not an error).
+   */
+  public record Lifecycle(long confirmed, Map<String, Long> failedByReason, long noConfirmation, long awaiting) {
+
+    public Lifecycle {
+      failedByReason = Collections.unmodifiableMap(new java.util.TreeMap<>(failedByReason));
+    }
+
+    /** All CARD_FAILED records. */
+    public long failed() {
+      return failedByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   CollectedResults(
       int planned,
@@ -44,8 +64,10 @@ public final class CollectedResults {
       long[] latenciesMillis,
       List<Long> missingSample,
       List<String> unexpectedSample,
-      boolean deadlineReached) {
+      boolean deadlineReached,
+      Lifecycle lifecycle) {
     this.planned = planned;
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     this.byStatus =
         Collections.unmodifiableMap(new EnumMap<>(nonZero(byStatus, SwitchStatus.class)));
     this.byReason =
@@ -71,6 +93,11 @@ public final class CollectedResults {
           }
         });
     return kept;
+  }
+
+  /** How Knot closed the switched tasks. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
   }
 
   /** Number of planned tasks. */

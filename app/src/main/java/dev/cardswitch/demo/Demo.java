@@ -65,7 +65,9 @@ public final class Demo {
         settings.seed(),
         settings.rate() > 0 ? settings.rate() + " events/s" : "as fast as possible",
         targets.bootstrapServers(),
-        targets.topology().webhookTopic(),
+        targets.ingress() != null
+            ? "signed POSTs to " + targets.ingress()
+            : targets.topology().webhookTopic() + " directly",
         targets.topology().outcomeTopic(),
         targets.topology().deadLetterTopic());
     DemoPlan plan = generate(settings, targets, err, clock, runMillis);
@@ -79,14 +81,16 @@ public final class Demo {
                 serdes,
                 targets.topology(),
                 settings.margin(),
-                clock);
+                clock).awaitLifecycle(settings.lifecycleWait());
         DemoProducer producer =
             new DemoProducer(
                 targets.bootstrapServers(),
                 targets.clientProperties(),
                 serdes,
                 targets.topology(),
-                clock)) {
+                clock,
+                targets.ingress(),
+                targets.ingressSecret())) {
       collector.prepare();
       long knotCallsBefore = sandbox == null ? 0 : sandbox.stats().switched();
 

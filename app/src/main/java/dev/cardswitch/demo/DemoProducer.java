@@ -24,12 +24,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes a {@link DemoPlan} to Kafka as an issuer and Knot's webhook receiver would: first every
+ * Writes a {@link DemoPlan} as an issuer and Knot would: first every
  * card reference to the card-reference topic (keyed by {@code card_id}), waiting until all are
  * acknowledged, so the service knows the cards before their events arrive; then the events to the
  * webhook topic (keyed by task id), as fast as possible or paced at a given rate, each stamped with
  * {@code received_at} = the moment it is produced (Knot's window starts there) and Knot's {@code
- * timestamp} a little earlier.
+ * timestamp} a little earlier. Or, given card-switch's webhook ingress, the events are POSTed to it
+ * as Knot's signed webhooks ({@link IngressPoster}), and the ingress stamps and produces them.
  *
  * <p>Idempotent producer with {@code acks=all}: a retried send never duplicates an event, which
  * would show up as a {@code DUPLICATE_EVENT} dead letter. Values are Avro in the Confluent wire
@@ -64,6 +65,7 @@ public final class DemoProducer implements AutoCloseable {
   private final TopologyConfig topics;
   private final Clock clock;
   private final KafkaProducer<String, byte[]> producer;
+  private final IngressPoster ingress; // null: events go straight to the webhook topic
 
   /**
    * @param clientProperties extra client properties (security settings); the demo's own settings
@@ -75,6 +77,37 @@ public final class DemoProducer implements AutoCloseable {
       TopologySerdes serdes,
       TopologyConfig topics,
       Clock clock) {
+    this(bootstrapServers, clientProperties, serdes, topics, clock, null);
+  }
+
+  /**
+   * The same, but the events are POSTed, signed as Knot signs them, to card-switch's webhook
+   * ingress at {@code ingress} (which stamps their receipt and produces them); the card references
+   * still go to Kafka, as an issuer loads them.
+   *
+   * @param ingress {@code POST /knot/webhooks} of card-switch; null to produce the events to Kafka
+   * @param secret the Knot secret the ingress verifies signatures with; unused without ingress
+   */
+  public DemoProducer(
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      TopologySerdes serdes,
+      TopologyConfig topics,
+      Clock clock,
+      java.net.URI ingress,
+      String secret) {
+    this(bootstrapServers, clientProperties, serdes, topics, clock,
+        ingress == null ? null : new IngressPoster(ingress, secret, clock));
+  }
+
+  private DemoProducer(
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      TopologySerdes serdes,
+      TopologyConfig topics,
+      Clock clock,
+      IngressPoster ingress) {
+    this.ingress = ingress;
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.serdes = Objects.requireNonNull(serdes, "serdes");
     this.topics = Objects.requireNonNull(topics, "topics");
@@ -149,6 +182,9 @@ public final class DemoProducer implements AutoCloseable {
     flush(referenceTopic);
     throwIfFailed(failure, failed, "card reference", referenceTopic);
 
+    if (ingress != null) {
+      return post(references.size(), events, eventsPerSecond, listener);
+    }
     String webhookTopic = topics.webhookTopic();
     double nanosPerEvent = eventsPerSecond > 0 ? 1e9 / eventsPerSecond : 0;
     long start = System.nanoTime();
@@ -176,6 +212,47 @@ public final class DemoProducer implements AutoCloseable {
     flush(webhookTopic);
     throwIfFailed(failure, failed, "event", webhookTopic);
     return new Produced(references.size(), events.size(), first, last);
+  }
+
+  /** The events through the webhook ingress; returns once every one was answered 200. */
+  private Produced post(int references, List<PlannedEvent> events, double eventsPerSecond, Listener listener) {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicInteger failed = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong lastAnswer = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    List<java.util.concurrent.CompletableFuture<Instant>> answers = new java.util.ArrayList<>(events.size());
+    double nanosPerEvent = eventsPerSecond > 0 ? 1e9 / eventsPerSecond : 0;
+    long start = System.nanoTime();
+    Instant first = null;
+    for (int i = 0; i < events.size() && failure.get() == null; i++) {
+      if (nanosPerEvent > 0) {
+        awaitSlot(start + (long) (i * nanosPerEvent));
+      }
+      if (first == null) {
+        first = clock.instant();
+      }
+      answers.add(ingress.post(events.get(i)).whenComplete((at, error) -> {
+        if (error == null) {
+          lastAnswer.accumulateAndGet(at.toEpochMilli(), Math::max);
+          listener.eventAcknowledged();
+        } else {
+          failed.incrementAndGet();
+          failure.compareAndSet(null, error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+              ? error.getCause() : error);
+        }
+      }));
+    }
+    for (java.util.concurrent.CompletableFuture<Instant> answer : answers) {
+      answer.exceptionally(e -> null).join();
+    }
+    Throwable e = failure.get();
+    if (e != null) {
+      throw new DemoException(DemoException.PRODUCE_FAILED, failed.get() + " event(s) were refused by the webhook"
+          + " ingress " + ingress.ingress() + ": " + (e instanceof DemoException ? e.getMessage()
+              : e.getClass().getSimpleName() + ": " + e.getMessage()), e);
+    }
+    // The ingress stamped each receipt before it answered: the last answer bounds the last receipt.
+    Instant last = events.isEmpty() ? null : Instant.ofEpochMilli(lastAnswer.get());
+    return new Produced(references, events.size(), first, last);
   }
 
   private void send(

@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
 /**
  * The end of a demo run: a short human summary and one line of JSON whose first keys are, in this
  * order, {@value #JSON_KEYS_TEXT}, followed by {@code p95_ms}, {@code unexpected}, {@code
- * elapsed_ms} and {@code seed}. {@code knot_calls} is the number of {@code POST /card} calls the
+ * elapsed_ms}, {@code seed}, and how Knot closed the switches: {@code confirmed} (CARD_UPDATED),
+ * {@code failed} (CARD_FAILED by Knot's reason), {@code no_confirmation} and {@code
+ * awaiting_confirmation} (no lifecycle record read yet when the demo stopped). {@code knot_calls} is the number of {@code POST /card} calls the
  * embedded Knot sandbox accepted during the run, null against a real Knot; the latencies are null
  * when no task reached Knot.
  *
@@ -129,6 +131,12 @@ public final class DemoReport {
     json.put("unexpected", results.unexpected());
     json.put("elapsed_ms", elapsed.toMillis());
     json.put("seed", seed);
+    CollectedResults.Lifecycle lifecycle = results.lifecycle();
+    json.put("confirmed", lifecycle.confirmed());
+    ObjectNode failed = json.putObject("failed");
+    lifecycle.failedByReason().forEach(failed::put);
+    json.put("no_confirmation", lifecycle.noConfirmation());
+    json.put("awaiting_confirmation", lifecycle.awaiting());
     try {
       return JSON.writeValueAsString(json);
     } catch (JsonProcessingException e) {
@@ -172,6 +180,9 @@ public final class DemoReport {
             results.deadLettered(),
             results.byReason().isEmpty() ? "none" : counts(results.byReason()),
             plannedDeadLetters()));
+    if (results.switched() > 0) {
+      lines.add("  " + lifecycleLine());
+    }
     lines.add(
         String.format(
             Locale.ROOT,
@@ -211,6 +222,22 @@ public final class DemoReport {
     return counts.entrySet().stream()
         .map(e -> e.getKey().name() + " " + e.getValue())
         .collect(Collectors.joining(", "));
+  }
+
+  /** How Knot closed the switches: its CARD_UPDATED / CARD_FAILED webhooks, or none in time. */
+  private String lifecycleLine() {
+    CollectedResults.Lifecycle lifecycle = results.lifecycle();
+    String failures = lifecycle.failedByReason().entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
+    return String.format(
+        Locale.ROOT,
+        "confirmed %d, failed %d%s, no confirmation %d, awaiting Knot's webhook %d",
+        lifecycle.confirmed(),
+        lifecycle.failed(),
+        failures.isEmpty() ? "" : " (" + failures + ")",
+        lifecycle.noConfirmation(),
+        lifecycle.awaiting());
   }
 
   private String knotLine() {

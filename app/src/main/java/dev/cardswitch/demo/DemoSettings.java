@@ -23,6 +23,7 @@ public final class DemoSettings {
   private final long seed;
   private final double rate;
   private final Duration margin;
+  private final Duration lifecycleWait;
 
   private DemoSettings(Builder b) {
     if (b.events < 1) {
@@ -41,10 +42,20 @@ public final class DemoSettings {
     this.seed = b.seed;
     this.rate = b.rate;
     this.margin = b.margin;
+    Objects.requireNonNull(b.lifecycleWait, "lifecycleWait");
+    if (b.lifecycleWait.isNegative()) {
+      throw new IllegalArgumentException("lifecycleWait must not be negative, was " + b.lifecycleWait);
+    }
+    this.lifecycleWait = b.lifecycleWait;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    return builder().events(events).seed(seed).rate(rate).margin(margin).lifecycleWait(lifecycleWait);
   }
 
   public static DemoSettings defaults() {
@@ -68,6 +79,14 @@ public final class DemoSettings {
     return margin;
   }
 
+  /**
+   * Once every event has its result, how long at most to wait for Knot's lifecycle webhooks to
+   * close the switched tasks (0, the default: not at all; the summary then counts them as awaiting).
+   */
+  public Duration lifecycleWait() {
+    return lifecycleWait;
+  }
+
   @Override
   public String toString() {
     return "DemoSettings[events="
@@ -78,6 +97,8 @@ public final class DemoSettings {
         + rate
         + ", margin="
         + margin
+        + ", lifecycleWait="
+        + lifecycleWait
         + "]";
   }
 
@@ -87,8 +108,14 @@ public final class DemoSettings {
     private long seed = DEFAULT_SEED;
     private double rate = DEFAULT_RATE;
     private Duration margin = DEFAULT_MARGIN;
+    private Duration lifecycleWait = Duration.ZERO;
 
     private Builder() {}
+
+    public Builder lifecycleWait(Duration wait) {
+      this.lifecycleWait = wait;
+      return this;
+    }
 
     public Builder events(int events) {
       this.events = events;

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import dev.cardswitch.registry.SchemaRegistryClient;
 import dev.cardswitch.sandbox.KnotSandbox;
 import dev.cardswitch.topology.TopologyConfig;
+import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -13,10 +14,14 @@ import java.util.TreeSet;
  * any further client properties, e.g. {@code security.protocol} and SASL settings for a real
  * cluster), the schema registry, the service's envelope public key, the service's topics and
  * window, and the embedded Knot sandbox when there is one (null against a real Knot: {@code
- * knot_calls} is then not counted). Immutable; thread-safe as far as its parts are.
+ * knot_calls} is then not counted), and card-switch's webhook ingress with the Knot secret it
+ * verifies signatures with (null: the events are produced straight to the webhook topic).
+ * Immutable; thread-safe as far as its parts are.
  *
  * @param clientProperties extra Kafka client properties for the demo's producer and consumer; they
  *     may hold secrets, so {@link #toString()} shows their names only
+ * @param ingress card-switch's {@code POST /knot/webhooks}; null for the direct-to-Kafka path
+ * @param ingressSecret the Knot secret the events are signed with; never shown by {@link #toString()}
  */
 public record DemoTargets(
     String bootstrapServers,
@@ -24,7 +29,9 @@ public record DemoTargets(
     SchemaRegistryClient registry,
     ECKey servicePublicKey,
     TopologyConfig topology,
-    KnotSandbox sandbox) {
+    KnotSandbox sandbox,
+    URI ingress,
+    String ingressSecret) {
 
   public DemoTargets {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -37,6 +44,27 @@ public record DemoTargets(
     servicePublicKey =
         servicePublicKey.toPublicJWK(); // the demo only seals: never hold a private key
     Objects.requireNonNull(topology, "topology");
+    if (ingress != null && (ingressSecret == null || ingressSecret.isEmpty())) {
+      throw new IllegalArgumentException("posting to the webhook ingress " + ingress + " needs the Knot secret it"
+          + " verifies signatures with (KNOT_SECRET, or the embedded sandbox's)");
+    }
+  }
+
+  /** Targets whose events go straight to the webhook topic. */
+  public DemoTargets(
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      SchemaRegistryClient registry,
+      ECKey servicePublicKey,
+      TopologyConfig topology,
+      KnotSandbox sandbox) {
+    this(bootstrapServers, clientProperties, registry, servicePublicKey, topology, sandbox, null, null);
+  }
+
+  /** The same targets, the events POSTed, signed with {@code secret}, to the webhook ingress at {@code url}. */
+  public DemoTargets viaIngress(URI url, String secret) {
+    return new DemoTargets(bootstrapServers, clientProperties, registry, servicePublicKey, topology, sandbox,
+        Objects.requireNonNull(url, "url"), secret);
   }
 
   /** Targets without extra client properties (a plaintext cluster such as the embedded one). */
@@ -63,6 +91,8 @@ public record DemoTargets(
         + topology
         + ", sandbox="
         + (sandbox == null ? "none (real Knot)" : sandbox.baseUrl())
+        + ", events="
+        + (ingress == null ? "straight to the webhook topic" : "signed webhooks to " + ingress)
         + "]";
   }
 }

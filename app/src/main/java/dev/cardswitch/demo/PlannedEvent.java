@@ -69,6 +69,23 @@ public record PlannedEvent(
         .build();
   }
 
+  /**
+   * The webhook body as Knot POSTs it (knot-facts.md), emitted {@code knotLeadMillis} before
+   * {@code sentAt}; the ingress stamps the receipt.
+   */
+  public String toKnotBody(Instant sentAt) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = BODY.createObjectNode()
+        .put("event", AUTHENTICATED).put("session_id", sessionId).put("task_id", taskId)
+        .put("external_user_id", externalUserId);
+    body.putObject("merchant").put("id", merchantId).put("name", merchantName);
+    body.putObject("data").put("card_id", cardId).put("send_card", sendCard).put("entrypoint", entrypoint);
+    body.put("timestamp", sentAt.minusMillis(knotLeadMillis).toEpochMilli());
+    return body.toString();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper BODY =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** The record key of the event: the task id as a decimal string. */
   public String key() {
     return Long.toString(taskId);

@@ -4,6 +4,7 @@ import dev.cardswitch.schemas.DeadLetter;
 import dev.cardswitch.schemas.SwitchOutcome;
 import dev.cardswitch.topology.TopologyConfig;
 import dev.cardswitch.topology.TopologySerdes;
+import dev.cardswitch.topology.lifecycle.LifecycleRecords;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * every planned task has a result or the deadline passes: the last event's receipt + Knot's window
  * + a margin, known once producing ends (the {@code lastReceipt} stage). Having every result, it
  * still reads what is already committed, at most {@link #DEFAULT_DRAIN}, to catch duplicates
- * written alongside.
+ * written alongside, then, if asked ({@link #awaitLifecycle}), the switched tasks' lifecycle
+ * records. A lifecycle record is never a task's result: it is counted apart.
  *
  * <p>The consumer has no group and commits nothing: a demo run leaves no trace on the cluster.
  *
@@ -101,6 +103,7 @@ public final class ResultCollector implements AutoCloseable {
   private final Map<String, Object> adminConfig;
   private final KafkaConsumer<String, byte[]> consumer;
   private Map<TopicPartition, Long> startOffsets;
+  private Duration lifecycleWait = Duration.ZERO;
 
   /**
    * @param clientProperties extra client properties (security settings); the collector's own
@@ -144,6 +147,19 @@ public final class ResultCollector implements AutoCloseable {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     return config;
+  }
+
+  /**
+   * Once every task has its result, how long at most to keep reading for the lifecycle records of
+   * the switched ones (Knot's CARD_UPDATED / CARD_FAILED webhooks come after the switch); zero, the
+   * default, stops at the results. Call before {@link #collect}.
+   */
+  public ResultCollector awaitLifecycle(Duration wait) {
+    if (Objects.requireNonNull(wait, "wait").isNegative()) {
+      throw new IllegalArgumentException("the lifecycle wait must not be negative, was " + wait);
+    }
+    this.lifecycleWait = wait;
+    return this;
   }
 
   /**
@@ -265,6 +281,10 @@ public final class ResultCollector implements AutoCloseable {
       pollOnce(timeout, tally, listener);
     }
     drainCommitted(tally, listener, deadline);
+    Instant lifecycleDeadline = clock.instant().plus(lifecycleWait);
+    while (tally.awaitingConfirmation() > 0 && clock.instant().isBefore(lifecycleDeadline)) {
+      pollOnce(POLL_TIMEOUT, tally, listener);
+    }
     return tally.results(false);
   }
 
@@ -310,6 +330,11 @@ public final class ResultCollector implements AutoCloseable {
       if (record.topic().equals(topology.outcomeTopic())) {
         SwitchOutcome outcome =
             serdes.outcome().deserializer().deserialize(record.topic(), record.value());
+        if (LifecycleRecords.isLifecycle(outcome.getStatus())) {
+          listener.read(outcome.getTaskId(), outcome);
+          tally.addLifecycle(outcome.getTaskId(), outcome.getStatus(), outcome.getFailureReason());
+          return;
+        }
         taskId = outcome.getTaskId();
         result = TaskResult.of(outcome.getStatus());
         read = outcome;

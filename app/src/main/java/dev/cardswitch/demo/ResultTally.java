@@ -29,6 +29,9 @@ final class ResultTally {
   private long unexpected;
   private long foreign;
   private long unreadable;
+  /** Planned tasks closed by a lifecycle record, with its status. */
+  private final Map<Long, SwitchStatus> closed = new HashMap<>();
+  private final Map<String, Long> failedByReason = new java.util.TreeMap<>();
 
   ResultTally(Map<Long, ExpectedResult> planned) {
     // Insertion order kept: missing tasks are sampled in the plan's order.
@@ -69,6 +72,36 @@ final class ResultTally {
     return true;
   }
 
+  /**
+   * Accounts for one lifecycle record (CARD_UPDATED, CARD_FAILED, NO_CONFIRMATION): the first of a
+   * planned task counts, a later one is a duplicate (card-switch publishes one per switch).
+   */
+  void addLifecycle(long taskId, SwitchStatus status, String failureReason) {
+    if (!planned.containsKey(taskId)) {
+      foreign++;
+      return;
+    }
+    if (closed.putIfAbsent(taskId, status) != null) {
+      duplicates++;
+      return;
+    }
+    if (status == SwitchStatus.CARD_FAILED) {
+      failedByReason.merge(failureReason == null ? "unspecified" : failureReason, 1L, Long::sum);
+    }
+  }
+
+  /** Switched planned tasks whose lifecycle record has not been read yet. */
+  long awaitingConfirmation() {
+    long switched = 0;
+    for (Map.Entry<Long, TaskResult> e : first.entrySet()) {
+      if (e.getValue().kind() == TaskResult.Kind.OUTCOME && SwitchStatus.SWITCHED.name().equals(e.getValue().name())
+          && !closed.containsKey(e.getKey())) {
+        switched++;
+      }
+    }
+    return switched;
+  }
+
   /** A record that is neither a readable outcome nor a readable dead letter of a known task. */
   void unreadable() {
     unreadable++;
@@ -106,6 +139,11 @@ final class ResultTally {
         latencies.stream().mapToLong(Long::longValue).toArray(),
         missingSample,
         unexpectedSample,
-        deadlineReached);
+        deadlineReached,
+        new CollectedResults.Lifecycle(
+            closed.values().stream().filter(SwitchStatus.CARD_UPDATED::equals).count(),
+            failedByReason,
+            closed.values().stream().filter(SwitchStatus.NO_CONFIRMATION::equals).count(),
+            awaitingConfirmation()));
   }
 }

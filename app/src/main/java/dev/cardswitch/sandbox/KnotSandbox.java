@@ -85,6 +85,7 @@ public final class KnotSandbox implements AutoCloseable {
   private final AtomicInteger injectionsLeft = new AtomicInteger(-1);
   private final SandboxHandler handler;
   private volatile SandboxFaults faults = SandboxFaults.NONE;
+  private volatile LifecycleWebhooks lifecycle; // null: no lifecycle webhooks
   private HttpServer server; // guarded by this
   private int port; // guarded by this
   private ScheduledFuture<?> outageEnd; // guarded by this
@@ -220,6 +221,29 @@ public final class KnotSandbox implements AutoCloseable {
     if (faults == during && !closed) {
       outageEnd = null;
       faults(during.toBuilder().outage(SandboxFaults.Outage.NONE).outageFor(null).build());
+    }
+  }
+
+  /**
+   * Sends Knot's lifecycle webhooks ({@link LifecycleWebhooks}) for every task accepted from now on,
+   * to {@code settings.target()}; null stops them. Off until called.
+   */
+  public void lifecycleWebhooks(LifecycleWebhooks.Settings settings) {
+    lifecycle = settings == null ? null : new LifecycleWebhooks(settings, random, clock, this::later);
+    LOG.info("Knot sandbox lifecycle webhooks: {}", settings == null ? "off" : settings);
+  }
+
+  /** What the lifecycle webhooks delivered since they were last set; empty when they are off. */
+  public LifecycleWebhooks.Stats lifecycleStats() {
+    LifecycleWebhooks current = lifecycle;
+    return current == null ? new LifecycleWebhooks.Stats(Map.of(), Map.of()) : current.stats();
+  }
+
+  /** Called once per accepted {@code POST /card}. */
+  void switchAccepted(long taskId) {
+    LifecycleWebhooks current = lifecycle;
+    if (current != null) {
+      current.switchAccepted(taskId);
     }
   }
 

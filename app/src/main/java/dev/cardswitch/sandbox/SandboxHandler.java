@@ -131,6 +131,7 @@ final class SandboxHandler implements HttpHandler {
     LOG.debug("POST /card task {}: 200", taskId);
     ObjectNode ok = JSON.createObjectNode().put("message", "Success");
     reply(exchange, 200, ok, delay);
+    sandbox.switchAccepted(taskId);
   }
 
   /** A 5xx or 429 drawn from the faults' shares, within their budget; true if one was sent. */

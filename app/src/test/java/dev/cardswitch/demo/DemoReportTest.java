@@ -69,7 +69,8 @@ class DemoReportTest {
     List<String> keys = keysOf(json);
     assertEquals(DemoReport.JSON_KEYS, keys.subList(0, DemoReport.JSON_KEYS.size()));
     assertEquals(
-        List.of("p95_ms", "unexpected", "elapsed_ms", "seed"),
+        List.of("p95_ms", "unexpected", "elapsed_ms", "seed", "confirmed", "failed", "no_confirmation",
+            "awaiting_confirmation"),
         keys.subList(DemoReport.JSON_KEYS.size(), keys.size()));
     assertEquals(10, json.get("events").asInt());
     assertEquals(6, json.get("switched").asInt());

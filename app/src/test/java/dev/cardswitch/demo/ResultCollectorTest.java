@@ -309,6 +309,47 @@ class ResultCollectorTest {
   }
 
   @Test
+  void countsHowKnotClosedEachSwitchApartFromTheResultsAndWaitsForTheLastOne(TestInfo test) throws Exception {
+    TopologyConfig topology = topicsFor(test);
+    Map<Long, ExpectedResult> planned = planned(51, ExpectedResult.SWITCHED, 52, ExpectedResult.SWITCHED,
+        53, ExpectedResult.SWITCHED, 54, ExpectedResult.SKIPPED);
+    CompletableFuture<Instant> lastReceipt = new CompletableFuture<>();
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (ResultCollector collector = collector(topology, Duration.ofMinutes(5)).awaitLifecycle(Duration.ofMinutes(1))) {
+      collector.prepare();
+      Future<CollectedResults> collecting =
+          thread.submit(() -> collector.collect(planned, lastReceipt, new ResultCollector.Listener() {}));
+      Instant t = Instant.now();
+      new Results(topology)
+          .outcome(outcome(51, SwitchStatus.SWITCHED, t, ms(40)))
+          .outcome(outcome(52, SwitchStatus.SWITCHED, t, ms(40)))
+          .outcome(outcome(53, SwitchStatus.SWITCHED, t, ms(40)))
+          .outcome(outcome(54, SwitchStatus.SKIPPED, t, ms(1)))
+          .outcome(lifecycle(51, SwitchStatus.CARD_UPDATED, null, t))
+          .outcome(lifecycle(52, SwitchStatus.CARD_FAILED, "card expired", t))
+          .outcome(lifecycle(52, SwitchStatus.CARD_FAILED, "card expired", t)) // one too many
+          .commit();
+      lastReceipt.complete(t);
+      // Every task has its result; the collector still waits for task 53's lifecycle record.
+      new Results(topology).outcome(lifecycle(53, SwitchStatus.NO_CONFIRMATION, null, t)).commit();
+
+      CollectedResults results = collecting.get(60, TimeUnit.SECONDS);
+      assertEquals(Map.of(SwitchStatus.SWITCHED, 3L, SwitchStatus.SKIPPED, 1L), results.byStatus());
+      assertEquals(0, results.unexpected());
+      assertEquals(new CollectedResults.Lifecycle(1, Map.of("card expired", 1L), 1, 0), results.lifecycle());
+      assertEquals(1, results.duplicates(), "a second lifecycle record of task 52");
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  private static SwitchOutcome lifecycle(long taskId, SwitchStatus status, String reason, Instant switchedAt) {
+    SwitchOutcome switched = outcome(taskId, SwitchStatus.SWITCHED, switchedAt, ms(40));
+    return SwitchOutcome.newBuilder(switched).setStatus(status).setFailureReason(reason)
+        .setSwitchedAt(switched.getCompletedAt()).setCompletedAt(switched.getCompletedAt().plusSeconds(2)).build();
+  }
+
+  @Test
   void givesUpAtOnceWhenProducingFailed(TestInfo test) {
     TopologyConfig topology = topicsFor(test);
     try (ResultCollector collector = collector(topology, Duration.ofMinutes(5))) {

@@ -15,10 +15,22 @@ public final class KnotSigner {
 
   /** An event body as Knot sends it, with {@code card_id} {@code cardId}; no session_id when null. */
   public static String body(String event, long taskId, String sessionId, String cardId, long timestampMillis) {
+    return envelope(event, taskId, sessionId,
+        "\"card_id\":\"" + cardId + "\",\"send_card\":true,\"entrypoint\":\"onboarding\"", timestampMillis);
+  }
+
+  /** A lifecycle event body (CARD_UPDATING, CARD_UPDATED, CARD_FAILED): data holds card_id and, when not null, reason. */
+  public static String lifecycleBody(String event, long taskId, String sessionId, String cardId, String reason,
+      long timestampMillis) {
+    return envelope(event, taskId, sessionId,
+        "\"card_id\":\"" + cardId + "\"" + (reason == null ? "" : ",\"reason\":\"" + reason + "\""), timestampMillis);
+  }
+
+  private static String envelope(String event, long taskId, String sessionId, String data, long timestampMillis) {
     return "{\"event\":\"" + event + "\"," + (sessionId == null ? "" : "\"session_id\":\"" + sessionId + "\",")
         + "\"task_id\":" + taskId + ",\"external_user_id\":\"3dcbb19a-b2f1-4a7b-8792-d76027b627b3\","
         + "\"merchant\":{\"id\":10,\"name\":\"Uber\"},"
-        + "\"data\":{\"card_id\":\"" + cardId + "\",\"send_card\":true,\"entrypoint\":\"onboarding\"},"
+        + "\"data\":{" + data + "},"
         + "\"timestamp\":" + timestampMillis + "}";
   }
 

@@ -17,6 +17,8 @@ import com.nimbusds.jose.crypto.RSAEncrypter;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.cardswitch.knot.KnotJwk;
 import java.net.ConnectException;
+import com.sun.net.httpserver.HttpServer;
+import dev.cardswitch.ingress.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,6 +147,72 @@ class KnotSandboxTest {
     assertEquals("{\"message\":\"Success\"}", r.body());
     assertEquals(new TaskCalls(408321, 1, 1), sandbox.calls(408321));
     assertEquals(1, sandbox.stats().jweVerified());
+  }
+
+  @Test
+  void afterAnAcceptedCardItSendsSignedLifecycleWebhooksAndRetriesARefusedOne() throws Exception {
+    String secret = "sandbox-webhook-secret";
+    WebhookSignature verifier = new WebhookSignature(secret);
+    java.util.concurrent.BlockingQueue<JsonNode> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+    HttpServer receiver = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/knot/webhooks", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      JsonNode event = JSON.readTree(body);
+      boolean signed = verifier.verify(new WebhookSignature.SignedFields(
+          exchange.getRequestHeaders().getFirst("Content-Length"), exchange.getRequestHeaders().getFirst("Content-Type"),
+          exchange.getRequestHeaders().getFirst(WebhookSignature.ENCRYPTION_TYPE_HEADER), event.path("event").asText(),
+          event.path("session_id").asText()), exchange.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER));
+      // The first webhook is refused once, as a busy receiver would: Knot (and the sandbox) send it again.
+      int status = !signed ? 401 : answers.getAndIncrement() == 0 ? 503 : 200;
+      if (status == 200) {
+        received.add(event);
+      }
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try {
+      sandbox.lifecycleWebhooks(new LifecycleWebhooks.Settings(
+          URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/knot/webhooks"), secret,
+          Duration.ofMillis(50), 1.0));
+      assertEquals(200, postCard(cardBody(408322, seed000Jwe(fetchPublicKey(), SEED_001_DOCUMENT))).statusCode());
+
+      // The refused CARD_UPDATING is sent again after the CARD_FAILED, as Knot's retries can reorder webhooks.
+      java.util.Map<String, JsonNode> byEvent = new java.util.TreeMap<>();
+      for (int i = 0; i < 2; i++) {
+        JsonNode event = received.poll(10, TimeUnit.SECONDS);
+        assertTrue(event != null, "two webhooks arrive: " + byEvent);
+        byEvent.put(event.path("event").asText(), event);
+      }
+      assertEquals(Set.of("CARD_UPDATING", "CARD_FAILED"), byEvent.keySet());
+      JsonNode updating = byEvent.get("CARD_UPDATING");
+      JsonNode failed = byEvent.get("CARD_FAILED");
+      assertEquals(408322, failed.path("task_id").asLong());
+      assertEquals(updating.path("session_id").asText(), failed.path("session_id").asText());
+      assertTrue(LifecycleWebhooks.FAILURE_REASONS.contains(failed.path("data").path("reason").asText()), failed.toString());
+      assertEquals(3, answers.get(), "one refusal, then both delivered");
+      // Counted once the sandbox has read the answer, just after the receiver queued the event.
+      java.util.Map<String, Long> both = java.util.Map.of("CARD_FAILED", 1L, "CARD_UPDATING", 1L);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!both.equals(sandbox.lifecycleStats().delivered()) && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      assertEquals(both, sandbox.lifecycleStats().delivered());
+    } finally {
+      sandbox.lifecycleWebhooks(null);
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void lifecycleWebhookSettingsNameTheBadValue() {
+    URI target = URI.create("http://127.0.0.1:1/knot/webhooks");
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> new LifecycleWebhooks.Settings(target, "s", Duration.ZERO, 1.5)).getMessage().contains("1.5"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> new LifecycleWebhooks.Settings(target, "", Duration.ZERO, 0.1)).getMessage().contains("secret"));
+    assertFalse(new LifecycleWebhooks.Settings(target, "hush-hush", Duration.ZERO, 0.1).toString().contains("hush"));
   }
 
   @Test

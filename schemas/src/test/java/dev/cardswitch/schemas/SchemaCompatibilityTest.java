@@ -33,6 +33,30 @@ class SchemaCompatibilityTest {
     assertTrue(problems.isEmpty(), String.join("\n", problems));
   }
 
+  @Test
+  void aReaderOnTheReleasedSchemaReadsALifecycleStatusAsUnknown() throws java.io.IOException {
+    Schema current = SchemaFiles.load(SchemaFiles.CURRENT).get("dev.cardswitch.schemas.SwitchOutcome");
+    Schema released = SchemaFiles.load(SchemaFiles.latestRelease()).get("dev.cardswitch.schemas.SwitchOutcome");
+    org.apache.avro.generic.GenericRecord failed = new org.apache.avro.generic.GenericRecordBuilder(current)
+        .set("task_id", 25605L).set("merchant_id", 10L).set("merchant_name", "Uber")
+        .set("status", new org.apache.avro.generic.GenericData.EnumSymbol(current.getField("status").schema(),
+            "CARD_FAILED"))
+        .set("attempts", 1).set("event_time", 1L).set("deadline_at", 2L).set("completed_at", 3L)
+        .set("source_topic", "knot-webhooks").set("source_partition", 0).set("source_offset", 7L)
+        .set("failure_reason", "card expired").build();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+    new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(current).write(failed, encoder);
+    encoder.flush();
+
+    org.apache.avro.generic.GenericRecord read = new org.apache.avro.generic.GenericDatumReader<
+        org.apache.avro.generic.GenericRecord>(current, released)
+        .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    assertEquals("UNKNOWN", read.get("status").toString(), "a symbol the old reader lacks becomes its default");
+    assertEquals(25605L, read.get("task_id"));
+    assertEquals(null, read.getSchema().getField("failure_reason"), "the new field is simply not seen");
+  }
+
   // The check itself must catch the two classic mistakes, naming the schema and the problem.
 
   @Test

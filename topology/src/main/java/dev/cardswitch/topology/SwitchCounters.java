@@ -17,6 +17,7 @@ public final class SwitchCounters implements SwitchMetrics {
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final LongAdder resent = new LongAdder();
   private final Map<String, LongAdder> statusSkipped = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> lifecycleUnmatched = new ConcurrentHashMap<>();
   private final AtomicLong inFlight = new AtomicLong();
 
   @Override
@@ -49,6 +50,13 @@ public final class SwitchCounters implements SwitchMetrics {
     statusSkipped.computeIfAbsent(topic, k -> new LongAdder()).increment();
   }
 
+  @Override
+  public void lifecycleUnmatched(String eventType) {
+    lifecycleUnmatched.computeIfAbsent(eventType, k -> new LongAdder()).increment();
+  }
+
+  /** Closing webhooks dropped because their task was not switched, by event type. */
+  public Map<String, Long> lifecycleUnmatched() { return snapshot(lifecycleUnmatched); }
   /** Records the switch-status store could not read, by topic. */
   public Map<String, Long> statusSkipped() { return snapshot(statusSkipped); }
   public Map<String, Long> ignored() { return snapshot(ignored); }

@@ -27,6 +27,12 @@ public interface SwitchMetrics {
    */
   default void statusRecordSkipped(String topic) {}
 
+  /**
+   * A closing webhook (CARD_UPDATED, CARD_FAILED) of a task card-switch did not switch in time was
+   * dropped: it stays in the task's history, and no lifecycle record is published for it.
+   */
+  default void lifecycleUnmatched(String eventType) {}
+
   /** A metrics sink that records nothing. */
   static SwitchMetrics none() {
     return new SwitchMetrics() {

@@ -15,6 +15,10 @@ import org.apache.kafka.streams.Topology;
  *       dead letter, restart safety;
  *   <li>{@code deadletter/DeadLetterExceptionHandler}: unreadable records and unexpected failures.
  * </ol>
+ *
+ * After the switch, off its path: {@code lifecycle/LifecycleStreams} closes each SWITCHED task with
+ * one lifecycle record (Knot's CARD_UPDATED or CARD_FAILED, or NO_CONFIRMATION), and
+ * {@code status/SwitchStatusStreams} keeps each task's history for {@code GET /switches/{task_id}}.
  */
 public final class SwitchTopology {
 

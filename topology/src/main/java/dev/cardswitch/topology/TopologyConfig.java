@@ -39,6 +39,14 @@ public final class TopologyConfig {
    * complaint to reach support, short enough that the store does not grow without end.
    */
   public static final Duration DEFAULT_SWITCH_STATUS_RETENTION = Duration.ofDays(30);
+  /**
+   * How long after a switch Knot's CARD_UPDATED or CARD_FAILED may come before the switch is closed
+   * as NO_CONFIRMATION. Knot updates the card while the cardholder's merchant session is open, so
+   * the closing webhook normally follows within a minute; ten minutes leaves room for slow merchants
+   * and Knot's webhook retries. Longer only delays the NO_CONFIRMATION of a webhook that will never
+   * come, and keeps each open switch in the lifecycle store that much longer.
+   */
+  public static final Duration DEFAULT_LIFECYCLE_CONFIRMATION_TIMEOUT = Duration.ofMinutes(10);
 
   private final String webhookTopic;
   private final String cardReferenceTopic;
@@ -52,6 +60,7 @@ public final class TopologyConfig {
   private final int maxEventBytes;
   private final boolean switchStatus;
   private final Duration switchStatusRetention;
+  private final Duration lifecycleConfirmationTimeout;
 
   private TopologyConfig(Builder b) {
     this.webhookTopic = topic("webhookTopic (WEBHOOK_TOPIC)", b.webhookTopic);
@@ -75,6 +84,8 @@ public final class TopologyConfig {
     this.maxEventBytes = b.maxEventBytes;
     this.switchStatus = b.switchStatus;
     this.switchStatusRetention = positive("switchStatusRetention (SWITCH_STATUS_RETENTION)", b.switchStatusRetention);
+    this.lifecycleConfirmationTimeout = positive("lifecycleConfirmationTimeout (LIFECYCLE_CONFIRMATION_TIMEOUT)",
+        b.lifecycleConfirmationTimeout);
     if (deduplicationRetention.compareTo(window) < 0) {
       throw new IllegalArgumentException("deduplicationRetention (" + deduplicationRetention
           + ") must be at least the window (" + window + "): a repeated event inside the window must still be recognised");
@@ -109,13 +120,15 @@ public final class TopologyConfig {
   public boolean switchStatus() { return switchStatus; }
   /** How long a task's status is kept after its last change (SWITCH_STATUS_RETENTION). */
   public Duration switchStatusRetention() { return switchStatusRetention; }
+  /** How long a switch waits for Knot's closing webhook before it is NO_CONFIRMATION (LIFECYCLE_CONFIRMATION_TIMEOUT). */
+  public Duration lifecycleConfirmationTimeout() { return lifecycleConfirmationTimeout; }
 
   public Builder toBuilder() {
     return builder().webhookTopic(webhookTopic).cardReferenceTopic(cardReferenceTopic).outcomeTopic(outcomeTopic)
         .deadLetterTopic(deadLetterTopic).window(window).maxInFlight(maxInFlight)
         .completionInterval(completionInterval).waitScanInterval(waitScanInterval)
         .deduplicationRetention(deduplicationRetention).maxEventBytes(maxEventBytes).switchStatus(switchStatus)
-        .switchStatusRetention(switchStatusRetention);
+        .switchStatusRetention(switchStatusRetention).lifecycleConfirmationTimeout(lifecycleConfirmationTimeout);
   }
 
   @Override
@@ -124,7 +137,8 @@ public final class TopologyConfig {
         + ", outcomeTopic=" + outcomeTopic + ", deadLetterTopic=" + deadLetterTopic + ", window=" + window
         + ", maxInFlight=" + maxInFlight + ", completionInterval=" + completionInterval
         + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + ", maxEventBytes=" + maxEventBytes + ", switchStatus=" + switchStatus
-        + ", switchStatusRetention=" + switchStatusRetention + "]";
+        + ", switchStatusRetention=" + switchStatusRetention
+        + ", lifecycleConfirmationTimeout=" + lifecycleConfirmationTimeout + "]";
   }
 
   private static String topic(String setting, String value) {
@@ -157,6 +171,7 @@ public final class TopologyConfig {
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private boolean switchStatus = DEFAULT_SWITCH_STATUS;
     private Duration switchStatusRetention = DEFAULT_SWITCH_STATUS_RETENTION;
+    private Duration lifecycleConfirmationTimeout = DEFAULT_LIFECYCLE_CONFIRMATION_TIMEOUT;
 
     private Builder() {}
 
@@ -172,6 +187,7 @@ public final class TopologyConfig {
     public Builder maxEventBytes(int v) { this.maxEventBytes = v; return this; }
     public Builder switchStatus(boolean v) { this.switchStatus = v; return this; }
     public Builder switchStatusRetention(Duration v) { this.switchStatusRetention = v; return this; }
+    public Builder lifecycleConfirmationTimeout(Duration v) { this.lifecycleConfirmationTimeout = v; return this; }
 
     public TopologyConfig build() {
       return new TopologyConfig(this);

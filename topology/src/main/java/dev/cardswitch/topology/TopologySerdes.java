@@ -8,6 +8,7 @@ import dev.cardswitch.schemas.KnotWebhookEvent;
 import dev.cardswitch.schemas.SwitchOutcome;
 import dev.cardswitch.schemas.internal.PendingSwitch;
 import dev.cardswitch.schemas.internal.SwitchHistory;
+import dev.cardswitch.schemas.internal.SwitchLifecycle;
 import dev.cardswitch.schemas.internal.SwitchRequest;
 import dev.cardswitch.schemas.internal.WaitingSwitches;
 import dev.cardswitch.serde.AvroSerde;
@@ -26,7 +27,8 @@ public record TopologySerdes(
     Serde<SwitchRequest> request,
     Serde<WaitingSwitches> waiting,
     Serde<PendingSwitch> pending,
-    Serde<SwitchHistory> status) {
+    Serde<SwitchHistory> status,
+    Serde<SwitchLifecycle> lifecycle) {
 
   public TopologySerdes {
     Objects.requireNonNull(event, "event");
@@ -37,6 +39,7 @@ public record TopologySerdes(
     Objects.requireNonNull(waiting, "waiting");
     Objects.requireNonNull(pending, "pending");
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(lifecycle, "lifecycle");
   }
 
   /**
@@ -45,7 +48,7 @@ public record TopologySerdes(
    */
   public TopologySerdes withMaxEventBytes(int maxBytes) {
     return new TopologySerdes(SizeLimitedSerde.wrap(event, maxBytes, "MAX_EVENT_BYTES"), cardReference, outcome,
-        deadLetter, request, waiting, pending, status);
+        deadLetter, request, waiting, pending, status, lifecycle);
   }
 
   /** Serdes that register and fetch schemas through {@code registry}. */
@@ -58,6 +61,7 @@ public record TopologySerdes(
         AvroSerde.specific(SwitchRequest.class, registry, false),
         AvroSerde.specific(WaitingSwitches.class, registry, false),
         AvroSerde.specific(PendingSwitch.class, registry, false),
-        AvroSerde.specific(SwitchHistory.class, registry, false));
+        AvroSerde.specific(SwitchHistory.class, registry, false),
+        AvroSerde.specific(SwitchLifecycle.class, registry, false));
   }
 }

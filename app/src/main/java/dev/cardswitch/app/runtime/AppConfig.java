@@ -3,6 +3,7 @@ package dev.cardswitch.app.runtime;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressConfig;
 import dev.cardswitch.knot.client.KnotClientConfig;
+import dev.cardswitch.sandbox.LifecycleWebhooks;
 import dev.cardswitch.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,9 +56,21 @@ public final class AppConfig {
   public static final String SWITCH_STATUS = "SWITCH_STATUS";
   /** How long a task's status is kept after its last change. */
   public static final String SWITCH_STATUS_RETENTION = "SWITCH_STATUS_RETENTION";
+  /** How long a switch waits for Knot's CARD_UPDATED or CARD_FAILED before it is closed as NO_CONFIRMATION. */
+  public static final String LIFECYCLE_CONFIRMATION_TIMEOUT = "LIFECYCLE_CONFIRMATION_TIMEOUT";
   public static final String KAFKA_PORT = "KAFKA_PORT";
   public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
+  /**
+   * Whether the embedded sandbox sends Knot's lifecycle webhooks (CARD_UPDATING, then CARD_UPDATED
+   * or CARD_FAILED) to the ingress after each accepted POST /card. Unset: on for {@code demo} and
+   * {@code stack}, off for {@code run} (campaigns that count outcome records get no extra ones unasked).
+   */
+  public static final String SANDBOX_LIFECYCLE_WEBHOOKS = "SANDBOX_LIFECYCLE_WEBHOOKS";
+  /** From the sandbox's accepted POST /card to its closing webhook. */
+  public static final String SANDBOX_LIFECYCLE_DELAY = "SANDBOX_LIFECYCLE_DELAY";
+  /** The share of sandbox switches closed with CARD_FAILED (a Knot reason drawn with the sandbox's seed). */
+  public static final String SANDBOX_LIFECYCLE_FAILURE_SHARE = "SANDBOX_LIFECYCLE_FAILURE_SHARE";
   /**
    * For benchmarks only: every {@code POST /card} blocks the stream thread until Knot answers (the
    * naive design card-switch is measured against, see {@link BlockingKnotGateway}).
@@ -156,6 +169,9 @@ public final class AppConfig {
   private final int kafkaPort;
   private final int schemaRegistryPort;
   private final int sandboxPort;
+  private final Optional<Boolean> sandboxLifecycleWebhooks;
+  private final Duration sandboxLifecycleDelay;
+  private final double sandboxLifecycleFailureShare;
   private final boolean knotBlockingBaseline;
   private final boolean leaveGroupOnClose;
   private final boolean ingressEnabled;
@@ -201,7 +217,9 @@ public final class AppConfig {
               TopologyConfig.MIN_MAX_EVENT_BYTES))
           .maxInFlight(knotMaxInFlight(s))
           .switchStatus(s.bool(SWITCH_STATUS, TopologyConfig.DEFAULT_SWITCH_STATUS))
-          .switchStatusRetention(s.duration(SWITCH_STATUS_RETENTION, TopologyConfig.DEFAULT_SWITCH_STATUS_RETENTION));
+          .switchStatusRetention(s.duration(SWITCH_STATUS_RETENTION, TopologyConfig.DEFAULT_SWITCH_STATUS_RETENTION))
+          .lifecycleConfirmationTimeout(s.duration(LIFECYCLE_CONFIRMATION_TIMEOUT,
+              TopologyConfig.DEFAULT_LIFECYCLE_CONFIRMATION_TIMEOUT));
       this.topology = t.build();
     } catch (IllegalArgumentException e) {
       throw new SettingException("topology", e.getMessage());
@@ -219,6 +237,11 @@ public final class AppConfig {
     this.kafkaPort = s.intValue(KAFKA_PORT, DEFAULT_KAFKA_PORT, 0);
     this.schemaRegistryPort = s.intValue(SCHEMA_REGISTRY_PORT, DEFAULT_SCHEMA_REGISTRY_PORT, 0);
     this.sandboxPort = s.intValue(SANDBOX_PORT, DEFAULT_SANDBOX_PORT, 0);
+    this.sandboxLifecycleWebhooks = s.get(SANDBOX_LIFECYCLE_WEBHOOKS).isPresent()
+        ? Optional.of(s.bool(SANDBOX_LIFECYCLE_WEBHOOKS, false)) : Optional.empty();
+    this.sandboxLifecycleDelay = s.duration(SANDBOX_LIFECYCLE_DELAY, LifecycleWebhooks.Settings.DEFAULT_DELAY);
+    this.sandboxLifecycleFailureShare = share(s, SANDBOX_LIFECYCLE_FAILURE_SHARE,
+        LifecycleWebhooks.Settings.DEFAULT_FAILURE_SHARE);
     this.knotBlockingBaseline = s.bool(KNOT_BLOCKING_BASELINE, DEFAULT_KNOT_BLOCKING_BASELINE);
     this.leaveGroupOnClose = s.bool(LEAVE_GROUP_ON_CLOSE, DEFAULT_LEAVE_GROUP_ON_CLOSE);
     this.ingressEnabled = s.bool(INGRESS_ENABLED, DEFAULT_INGRESS_ENABLED);
@@ -311,6 +334,12 @@ public final class AppConfig {
   public int kafkaPort() { return kafkaPort; }
   public int schemaRegistryPort() { return schemaRegistryPort; }
   public int sandboxPort() { return sandboxPort; }
+  /** Whether the embedded sandbox sends lifecycle webhooks; {@code commandDefault} when the setting is unset. */
+  public boolean sandboxLifecycleWebhooks(boolean commandDefault) {
+    return sandboxLifecycleWebhooks.orElse(commandDefault);
+  }
+  public Duration sandboxLifecycleDelay() { return sandboxLifecycleDelay; }
+  public double sandboxLifecycleFailureShare() { return sandboxLifecycleFailureShare; }
   /**
    * Whether calls to Knot block the stream thread ({@link BlockingKnotGateway}): the benchmark's
    * naive baseline, never for production.
@@ -368,12 +397,29 @@ public final class AppConfig {
     }
   }
 
+  private static double share(Settings s, String name, double defaultValue) {
+    Optional<String> raw = s.get(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      double value = Double.parseDouble(raw.get().trim());
+      if (value >= 0 && value <= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new SettingException(name, name + " is \"" + raw.get() + "\": give a share between 0 and 1, e.g. 0.1");
+  }
+
   private static Set<String> knownSettings() {
     Set<String> names = new LinkedHashSet<>(List.of(
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, LEAVE_GROUP_ON_CLOSE, DATA_DIR, STATE_DIR,
         NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, PROBING_REBALANCE_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
-        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, LIFECYCLE_CONFIRMATION_TIMEOUT, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
+        SANDBOX_LIFECYCLE_WEBHOOKS, SANDBOX_LIFECYCLE_DELAY, SANDBOX_LIFECYCLE_FAILURE_SHARE,
         KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));

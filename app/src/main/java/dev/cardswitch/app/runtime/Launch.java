@@ -2,6 +2,8 @@ package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.sandbox.KnotSandbox;
+import dev.cardswitch.sandbox.LifecycleWebhooks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -56,6 +58,14 @@ public final class Launch implements AutoCloseable {
 
   /** Starts the embedded parts and the service; prints what runs where. */
   public static Launch start(AppConfig config, PrintStream out) {
+    return start(config, out, false);
+  }
+
+  /**
+   * The same; {@code lifecycleWebhooksByDefault}: whether the embedded sandbox sends Knot's lifecycle
+   * webhooks to the ingress when SANDBOX_LIFECYCLE_WEBHOOKS is unset.
+   */
+  public static Launch start(AppConfig config, PrintStream out, boolean lifecycleWebhooksByDefault) {
     out.println("configuration:");
     config.describe().forEach(line -> out.println("  " + line));
     EmbeddedStack stack = EmbeddedStack.start(config);
@@ -68,11 +78,30 @@ public final class Launch implements AutoCloseable {
           + (config.topology().switchStatus() ? ", /switches/{task_id}" : ""));
       service.ingress().ifPresent(ingress ->
           out.println("webhook ingress: " + ingress.url("127.0.0.1") + " (give Knot this path on your public host)"));
+      if (config.sandboxLifecycleWebhooks(lifecycleWebhooksByDefault)) {
+        sendLifecycleWebhooks(config, stack, service, out);
+      }
       return new Launch(config, stack, service);
     } catch (RuntimeException e) {
       stack.close();
       throw e;
     }
+  }
+
+  /** Points the embedded sandbox's lifecycle webhooks at this instance's ingress. */
+  private static void sendLifecycleWebhooks(AppConfig config, EmbeddedStack stack, CardSwitchService service,
+      PrintStream out) {
+    if (stack.sandbox().isEmpty() || service.ingress().isEmpty()) {
+      throw new SettingException(AppConfig.SANDBOX_LIFECYCLE_WEBHOOKS, AppConfig.SANDBOX_LIFECYCLE_WEBHOOKS
+          + " is on, but " + (stack.sandbox().isEmpty() ? "Knot is real (KNOT_BASE_URL), not the embedded sandbox"
+              : "the webhook ingress is off (INGRESS_ENABLED)") + ": set " + AppConfig.SANDBOX_LIFECYCLE_WEBHOOKS + "=off");
+    }
+    KnotSandbox sandbox = stack.sandbox().get();
+    LifecycleWebhooks.Settings settings = new LifecycleWebhooks.Settings(service.ingress().get().url("127.0.0.1"),
+        sandbox.credentials().revealSecret(), config.sandboxLifecycleDelay(), config.sandboxLifecycleFailureShare());
+    sandbox.lifecycleWebhooks(settings);
+    out.println("Knot sandbox lifecycle webhooks: to " + settings.target() + " " + settings.delay() + " after each"
+        + " switch, " + Math.round(settings.failureShare() * 100) + "% CARD_FAILED");
   }
 
   /** Waits until the streams run; throws if they do not within {@code timeout}. */

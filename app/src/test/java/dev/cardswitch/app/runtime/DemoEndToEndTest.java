@@ -12,6 +12,7 @@ import dev.cardswitch.demo.DemoTargets;
 import dev.cardswitch.demo.ExpectedResult;
 import dev.cardswitch.knot.client.KnotCredentials;
 import dev.cardswitch.sandbox.KnotSandbox;
+import dev.cardswitch.sandbox.LifecycleWebhooks;
 import dev.cardswitch.soak.CardDataScan;
 import dev.cardswitch.soak.CardSecrets;
 import dev.cardswitch.testing.LogCapture;
@@ -92,5 +93,43 @@ class DemoEndToEndTest {
       assertTrue(banner.toString().contains(knot.baseUrl() + " (client id issuer-1, secret ****)"), banner.toString());
       assertFalse(banner.toString().contains("s3cret-issuer-1"), "the secret is never printed");
     }
+  }
+
+  @Test
+  void postsSignedWebhooksToTheIngressAndCountsHowKnotClosedEachSwitch() throws Exception {
+    Map<String, String> env = embedded();
+    env.put("SANDBOX_LIFECYCLE_DELAY", "300ms");
+    env.put("SANDBOX_LIFECYCLE_FAILURE_SHARE", "0.3");
+    AppConfig config = Launch.configure(env, List.of());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (Launch launch = Launch.start(config, new PrintStream(new ByteArrayOutputStream(), true), true)
+        .awaitRunning(Duration.ofSeconds(90))) {
+      var ingress = launch.service().ingress().orElseThrow();
+      DemoTargets targets = new DemoTargets(launch.stack().bootstrapServers(), launch.service().registry(),
+          launch.service().keyRing().currentPublicKey(), config.topology(), launch.stack().sandbox().orElseThrow())
+          .viaIngress(ingress.url("127.0.0.1"), launch.stack().sandboxEndpoint().orElseThrow().secret());
+      DemoReport report = Demo.run(DemoSettings.builder().events(120).seed(11).lifecycleWait(Duration.ofSeconds(30))
+          .build(), targets, new PrintStream(out, true), new PrintStream(new ByteArrayOutputStream(), true));
+
+      assertEquals(0, report.exitCode(), out.toString());
+      assertEquals(120, ingress.counters().acceptedCount() - lifecycleWebhooks(launch), "every event came through the ingress");
+      var lifecycle = report.results().lifecycle();
+      long switched = report.expectedCounts().get(ExpectedResult.SWITCHED);
+      assertEquals(switched, lifecycle.confirmed() + lifecycle.failed(), report.summary());
+      assertEquals(0, lifecycle.awaiting(), report.summary());
+      assertEquals(0, lifecycle.noConfirmation(), report.summary());
+      assertTrue(lifecycle.failed() > 0 && lifecycle.confirmed() > 0, "a 30% share of failures: " + report.summary());
+      assertTrue(LifecycleWebhooks.FAILURE_REASONS.containsAll(lifecycle.failedByReason().keySet()), report.summary());
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertTrue(printed.contains("confirmed " + lifecycle.confirmed() + ", failed " + lifecycle.failed()), printed);
+      assertTrue(printed.lines().reduce((a, b) -> b).orElseThrow()
+          .contains("\"confirmed\":" + lifecycle.confirmed() + ",\"failed\":{"), printed);
+    }
+  }
+
+  /** The sandbox's CARD_UPDATING and closing webhooks, which the ingress accepted too. */
+  private static long lifecycleWebhooks(Launch launch) {
+    return launch.stack().sandbox().orElseThrow().lifecycleStats().delivered().values().stream()
+        .mapToLong(Long::longValue).sum();
   }
 }

@@ -6,6 +6,7 @@ import dev.cardswitch.schemas.KnotWebhookEvent;
 import dev.cardswitch.schemas.internal.SwitchRequest;
 import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.TopologyConfig;
+import dev.cardswitch.topology.lifecycle.LifecycleRecords;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,8 +17,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * First step of an event, on the webhook topic's own partition (keyed by task_id): decides what
  * needs no card. AUTHENTICATED with send_card=false becomes a SKIPPED outcome; an event already past
- * its deadline, or without send_card or card_id, a dead letter; other event types are ignored for
- * now. The rest goes on as a {@link SwitchRequest} keyed by card_id, carrying the source
+ * its deadline, or without send_card or card_id, a dead letter. Knot's lifecycle events
+ * (CARD_UPDATING, CARD_UPDATED, CARD_FAILED) are left to {@code lifecycle/LifecycleStreams}; other
+ * types (merchant-login events such as OTP_REQUIRED) are counted as ignored: the status history
+ * records them, and they are not errors. The rest goes on as a {@link SwitchRequest} keyed by card_id, carrying the source
  * coordinates that the repartition hop would otherwise lose.
  */
 final class EventRouter implements Processor<String, KnotWebhookEvent, String, Routed> {
@@ -45,7 +48,9 @@ final class EventRouter implements Processor<String, KnotWebhookEvent, String, R
       return; // a tombstone on the webhook topic carries no event
     }
     if (!AUTHENTICATED.equals(event.getEvent())) {
-      ports.metrics().eventIgnored(event.getEvent());
+      if (!LifecycleRecords.closes(event.getEvent()) && !LifecycleRecords.CARD_UPDATING.equals(event.getEvent())) {
+        ports.metrics().eventIgnored(event.getEvent());
+      }
       return;
     }
     RecordMetadata source = context.recordMetadata().orElseThrow();

@@ -6,12 +6,14 @@ import dev.cardswitch.schemas.internal.SwitchRequest;
 import dev.cardswitch.topology.SwitchPorts;
 import dev.cardswitch.topology.TopologyConfig;
 import dev.cardswitch.topology.TopologySerdes;
+import dev.cardswitch.topology.lifecycle.LifecycleStreams;
 import dev.cardswitch.topology.status.SwitchStatusStreams;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -33,7 +35,12 @@ import org.apache.kafka.streams.state.Stores;
  * knot-webhooks ─► route-event ─┬─► SKIPPED / malformed / too late ──────────────► outcomes, dead letters
  *   (by task_id)                └─► switch-requests (repartition by card_id) ─► join-card-reference ─┐
  * card-references ─► card-references-store ─► release-waiting ───────────────────────────────────────┴─► switch ─► outcomes, dead letters
+ * knot-webhooks (CARD_UPDATED, CARD_FAILED) + switch-outcomes (SWITCHED) ─► lifecycle ─► outcomes (one lifecycle record per switch)
  * </pre>
+ *
+ * The outcome topic is read back (offset reset {@code latest}; see {@code status/SwitchStatusStreams})
+ * by the status view and the lifecycle ({@code lifecycle/LifecycleStreams}) through one source, as
+ * Kafka Streams reads a topic through one source only.
  *
  * Why a repartition hop and not a global table: an issuer's card references can run to millions of
  * records; a global table makes every instance hold and restore all of them, while a co-partitioned
@@ -67,7 +74,12 @@ public final class SwitchStreams {
 
     KStream<String, KnotWebhookEvent> events = builder.stream(config.webhookTopic(),
         Consumed.with(keys, serdes.event()).withName("webhooks-source"));
-    SwitchStatusStreams.addTo(builder, events, config, serdes, ports); // off the switch path: status/
+    // Read as bytes, decoded by each reader: an unreadable outcome is skipped there, never dead-lettered.
+    KStream<String, byte[]> outcomeRecords = builder.stream(config.outcomeTopic(),
+        Consumed.with(keys, Serdes.ByteArray()).withName("outcomes-source")
+            .withOffsetResetPolicy(AutoOffsetReset.latest()));
+    SwitchStatusStreams.addTo(builder, events, outcomeRecords, config, serdes, ports); // off the switch path: status/
+    LifecycleStreams.addTo(builder, events, outcomeRecords, config, serdes, ports); // after it: lifecycle/
     Map<String, KStream<String, Routed>> routed = events
         .process(() -> new EventRouter(config, ports), Named.as("route-event"))
         .split(Named.as("routed-"))

@@ -7,6 +7,7 @@ import dev.cardswitch.schemas.SwitchOutcome;
 import dev.cardswitch.schemas.internal.SwitchHistory;
 import dev.cardswitch.schemas.internal.SwitchHistoryEntry;
 import dev.cardswitch.schemas.internal.SwitchState;
+import dev.cardswitch.topology.lifecycle.LifecycleRecords;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,14 @@ import java.util.List;
  * <p>The state rules, so that a later record never hides what support needs to know:
  *
  * <ul>
- *   <li>an AUTHENTICATED event makes the task PENDING, unless it is already SWITCHED or SKIPPED (a
- *       repeated webhook of a finished task); after a dead letter it is a new attempt;
+ *   <li>an AUTHENTICATED event makes the task PENDING, unless it is already finished (SWITCHED,
+ *       SKIPPED, or closed by a lifecycle record: a repeated webhook of a finished task); after a
+ *       dead letter it is a new attempt;
  *   <li>other Knot events (CARD_UPDATED, OTP_REQUIRED, ...) are recorded in the history and leave
  *       the state as it is (a task seen first through one of them is PENDING);
- *   <li>an outcome sets SWITCHED or SKIPPED;
+ *   <li>an outcome sets SWITCHED or SKIPPED; a lifecycle record (after SWITCHED) sets CARD_UPDATED,
+ *       CARD_FAILED (its reason is Knot's) or NO_CONFIRMATION, and leaves the switch's own fields
+ *       (attempts, times) as the SWITCHED outcome set them;
  *   <li>a dead letter sets DEAD_LETTERED, except {@code DUPLICATE_EVENT}: that one concerns a
  *       repeated event of a task already switched or in flight, whose state it must not hide, so it
  *       is only recorded in the history.
@@ -56,7 +60,7 @@ public final class SwitchHistories {
     SwitchHistory.Builder next = start(current, taskId);
     boolean authenticated = AUTHENTICATED.equals(event.getEvent());
     SwitchState state = current == null ? SwitchState.PENDING : current.getState();
-    if (authenticated && state != SwitchState.SWITCHED && state != SwitchState.SKIPPED) {
+    if (authenticated && !finished(state)) {
       state = SwitchState.PENDING;
       // A new attempt: what the previous one ended with no longer describes the task.
       next.setReason(null).setDetail(null).setReplayable(null).setKnotErrorCode(null).setHttpStatus(null)
@@ -68,7 +72,8 @@ public final class SwitchHistories {
         .setSessionId(first(current == null ? null : current.getSessionId(), event.getSessionId()))
         .setExternalUserId(first(current == null ? null : current.getExternalUserId(), event.getExternalUserId()))
         .setCardId(first(current == null ? null : current.getCardId(), event.getData().getCardId()));
-    if (event.getMerchant() != null) {
+    // The first event that names the merchant decides: a task's merchant does not change.
+    if (event.getMerchant() != null && (current == null || current.getMerchantId() == null)) {
       next.setMerchantId(event.getMerchant().getId()).setMerchantName(event.getMerchant().getName());
     }
     Instant at = event.getReceivedAt() != null ? event.getReceivedAt() : event.getTimestamp();
@@ -77,10 +82,13 @@ public final class SwitchHistories {
     return append(next, current, entry);
   }
 
-  /** After the task's outcome. */
+  /** After the task's outcome, or its lifecycle record. */
   public static SwitchHistory onOutcome(SwitchHistory current, long taskId, SwitchOutcome outcome, Source source) {
     if (recorded(current, source)) {
       return null;
+    }
+    if (LifecycleRecords.isLifecycle(outcome.getStatus())) {
+      return onLifecycle(current, taskId, outcome, source);
     }
     SwitchState state = switch (outcome.getStatus()) {
       case SWITCHED -> SwitchState.SWITCHED;
@@ -104,6 +112,34 @@ public final class SwitchHistories {
     SwitchHistoryEntry entry = entry(outcome.getCompletedAt(), OUTCOME, state, source)
         .setReason(outcome.getStatus().name()).build();
     return append(next, current, entry);
+  }
+
+  private static SwitchHistory onLifecycle(SwitchHistory current, long taskId, SwitchOutcome outcome, Source source) {
+    SwitchState state = switch (outcome.getStatus()) {
+      case CARD_UPDATED -> SwitchState.CARD_UPDATED;
+      case CARD_FAILED -> SwitchState.CARD_FAILED;
+      default -> SwitchState.NO_CONFIRMATION;
+    };
+    SwitchHistory.Builder next = start(current, taskId).setState(state).setReason(outcome.getFailureReason());
+    if (current == null) {
+      // The SWITCHED outcome was not seen (read before the store was on): the record carries its fields.
+      next.setSessionId(outcome.getSessionId()).setExternalUserId(outcome.getExternalUserId())
+          .setCardId(outcome.getCardId()).setCardLastFour(outcome.getCardLastFour())
+          .setMerchantId(outcome.getMerchantId()).setMerchantName(outcome.getMerchantName())
+          .setHttpStatus(outcome.getHttpStatus()).setAttempts(outcome.getAttempts())
+          .setEventTime(outcome.getEventTime()).setReceivedAt(outcome.getReceivedAt())
+          .setDeadlineAt(outcome.getDeadlineAt()).setFirstAttemptAt(outcome.getFirstAttemptAt())
+          .setLastAttemptAt(outcome.getLastAttemptAt()).setCompletedAt(outcome.getSwitchedAt());
+    }
+    SwitchHistoryEntry entry = entry(outcome.getCompletedAt(), OUTCOME, state, source)
+        .setReason(outcome.getStatus().name()).setDetail(outcome.getFailureReason()).build();
+    return append(next, current, entry);
+  }
+
+  /** Whether a state ends the task: a repeated AUTHENTICATED does not start it again. */
+  private static boolean finished(SwitchState state) {
+    return state == SwitchState.SWITCHED || state == SwitchState.SKIPPED || state == SwitchState.CARD_UPDATED
+        || state == SwitchState.CARD_FAILED || state == SwitchState.NO_CONFIRMATION;
   }
 
   /** After a dead letter of the task. */

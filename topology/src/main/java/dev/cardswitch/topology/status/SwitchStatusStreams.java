@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * knot-webhooks (the switch's own source) ─► status-webhook ──┐
- * switch-outcomes ─► status-outcomes-source ─► status-outcome ─┼─► switch-status-store
+ * switch-outcomes ─► outcomes-source (shared with the lifecycle) ─► status-outcome ─┼─► switch-status-store
  * switch-dead-letters ─► status-dead-letters-source ─► status-dead-letter ─┘
  * </pre>
  *
@@ -55,11 +55,12 @@ public final class SwitchStatusStreams {
 
   /**
    * Adds the status store and its writers to {@code builder}, fed by {@code webhooks} (the switch's
-   * webhook stream) and the outcome and dead-letter topics; does nothing when
+   * webhook stream), {@code outcomes} (the outcome topic's values, undecoded; the topology's one
+   * source of that topic) and the dead-letter topic; does nothing when
    * {@link TopologyConfig#switchStatus()} is off.
    */
-  public static void addTo(StreamsBuilder builder, KStream<String, KnotWebhookEvent> webhooks, TopologyConfig config,
-      TopologySerdes serdes, SwitchPorts ports) {
+  public static void addTo(StreamsBuilder builder, KStream<String, KnotWebhookEvent> webhooks,
+      KStream<String, byte[]> outcomes, TopologyConfig config, TopologySerdes serdes, SwitchPorts ports) {
     if (!config.switchStatus()) {
       return;
     }
@@ -69,9 +70,7 @@ public final class SwitchStatusStreams {
         Stores.persistentKeyValueStore(STORE), Serdes.String(), serdes.status()));
     webhooks.process(() -> new StatusRecorder<KnotWebhookEvent>((topic, event) -> event, SwitchHistories::onWebhook,
             metrics, ports.clock(), config.switchStatusRetention()), Named.as("status-webhook"), STORE);
-    builder.stream(config.outcomeTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-            .withName("status-outcomes-source").withOffsetResetPolicy(AutoOffsetReset.latest()))
-        .process(() -> new StatusRecorder<byte[]>(serdes.outcome().deserializer()::deserialize,
+    outcomes.process(() -> new StatusRecorder<byte[]>(serdes.outcome().deserializer()::deserialize,
             SwitchHistories::onOutcome, metrics, null, null), Named.as("status-outcome"), STORE);
     builder.stream(config.deadLetterTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withName("status-dead-letters-source").withOffsetResetPolicy(AutoOffsetReset.latest()))

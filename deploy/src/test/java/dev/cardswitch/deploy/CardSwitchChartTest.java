@@ -43,7 +43,8 @@ class CardSwitchChartTest {
       AppConfig.DATA_DIR, AppConfig.STATE_DIR, JwkSetKeyRing.CARD_KEYS_FILE);
   /** Settings of the embedded parts (a laptop's) and of benchmarks: not offered in a cluster. */
   private static final Set<String> LAPTOP_SETTINGS = Set.of(AppConfig.KAFKA_PORT, AppConfig.SCHEMA_REGISTRY_PORT,
-      AppConfig.SANDBOX_PORT, AppConfig.KNOT_BLOCKING_BASELINE);
+      AppConfig.SANDBOX_PORT, AppConfig.SANDBOX_LIFECYCLE_WEBHOOKS, AppConfig.SANDBOX_LIFECYCLE_DELAY,
+      AppConfig.SANDBOX_LIFECYCLE_FAILURE_SHARE, AppConfig.KNOT_BLOCKING_BASELINE);
   private static final List<String> STANDARD_LABELS = List.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
       "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "helm.sh/chart");
 

@@ -126,6 +126,7 @@ public final class Demo {
                 return t;
               });
       CollectedResults results;
+      IngressRoundTrips ingressRoundTrips = null;
       try {
         Future<CollectedResults> collected =
             collecting.submit(
@@ -163,6 +164,7 @@ public final class Demo {
                     }
                   });
           lastReceipt.complete(produced.lastReceivedAt());
+          ingressRoundTrips = produced.ingress();
         } catch (RuntimeException e) {
           lastReceipt.completeExceptionally(e);
           // The collector stops at its next poll; the consumer is closed only once it has.
@@ -183,7 +185,8 @@ public final class Demo {
               plan.expectedCounts(),
               results,
               knotCalls,
-              Duration.between(started, clock.instant()));
+              Duration.between(started, clock.instant()),
+              ingressRoundTrips);
       report.print(out);
       return report;
     }

@@ -56,9 +56,17 @@ public final class DemoProducer implements AutoCloseable {
    *
    * @param firstReceivedAt receipt stamp of the first event
    * @param lastReceivedAt receipt stamp of the last event: the window of the last event starts here
+   * @param ingress how long the webhook ingress took to answer each POST; null when the events went
+   *     straight to the webhook topic
    */
   public record Produced(
-      int references, int events, Instant firstReceivedAt, Instant lastReceivedAt) {}
+      int references, int events, Instant firstReceivedAt, Instant lastReceivedAt, IngressRoundTrips ingress) {
+
+    /** Produced straight to the webhook topic: no ingress round trips. */
+    public Produced(int references, int events, Instant firstReceivedAt, Instant lastReceivedAt) {
+      this(references, events, firstReceivedAt, lastReceivedAt, null);
+    }
+  }
 
   private final String bootstrapServers;
   private final TopologySerdes serdes;
@@ -252,7 +260,7 @@ public final class DemoProducer implements AutoCloseable {
     }
     // The ingress stamped each receipt before it answered: the last answer bounds the last receipt.
     Instant last = events.isEmpty() ? null : Instant.ofEpochMilli(lastAnswer.get());
-    return new Produced(references, events.size(), first, last);
+    return new Produced(references, events.size(), first, last, ingress.roundTrips());
   }
 
   private void send(

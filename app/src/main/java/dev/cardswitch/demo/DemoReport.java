@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * order, {@value #JSON_KEYS_TEXT}, followed by {@code p95_ms}, {@code unexpected}, {@code
  * elapsed_ms}, {@code seed}, and how Knot closed the switches: {@code confirmed} (CARD_UPDATED),
  * {@code failed} (CARD_FAILED by Knot's reason), {@code no_confirmation} and {@code
- * awaiting_confirmation} (no lifecycle record read yet when the demo stopped). {@code knot_calls} is the number of {@code POST /card} calls the
+ * awaiting_confirmation} (no lifecycle record read yet when the demo stopped), and through the
+ * webhook ingress {@code ingress_p50_ms} and {@code ingress_p99_ms} (request to 200). {@code knot_calls} is the number of {@code POST /card} calls the
  * embedded Knot sandbox accepted during the run, null against a real Knot; the latencies are null
  * when no task reached Knot.
  *
@@ -53,6 +54,7 @@ public final class DemoReport {
   private final CollectedResults results;
   private final Long knotCalls;
   private final Duration elapsed;
+  private final IngressRoundTrips ingress;
 
   /**
    * @param expected how many events expect each result (from the plan)
@@ -64,6 +66,21 @@ public final class DemoReport {
       CollectedResults results,
       Long knotCalls,
       Duration elapsed) {
+    this(seed, expected, results, knotCalls, elapsed, null);
+  }
+
+  /**
+   * @param ingress the webhook ingress's answer times to the demo's POSTs; null when the events went
+   *     straight to the webhook topic
+   */
+  public DemoReport(
+      long seed,
+      Map<ExpectedResult, Integer> expected,
+      CollectedResults results,
+      Long knotCalls,
+      Duration elapsed,
+      IngressRoundTrips ingress) {
+    this.ingress = ingress;
     this.seed = seed;
     this.expected = Map.copyOf(Objects.requireNonNull(expected, "expected"));
     this.results = Objects.requireNonNull(results, "results");
@@ -137,6 +154,10 @@ public final class DemoReport {
     lifecycle.failedByReason().forEach(failed::put);
     json.put("no_confirmation", lifecycle.noConfirmation());
     json.put("awaiting_confirmation", lifecycle.awaiting());
+    if (ingress != null) {
+      json.put("ingress_p50_ms", ingress.percentileMillis(50));
+      json.put("ingress_p99_ms", ingress.percentileMillis(99));
+    }
     try {
       return JSON.writeValueAsString(json);
     } catch (JsonProcessingException e) {
@@ -192,6 +213,11 @@ public final class DemoReport {
             results.unexpected()));
     lines.add("  " + knotLine());
     lines.add("  " + latencyLine());
+    if (ingress != null && ingress.count() > 0) {
+      lines.add(String.format(Locale.ROOT,
+          "  webhook ingress answered %d POSTs: p50 %.1f ms, p99 %.1f ms (request to 200, the broker's acknowledgement included)",
+          ingress.count(), ingress.percentileMillis(50), ingress.percentileMillis(99)));
+    }
     if (results.foreign() > 0 || results.unreadable() > 0) {
       lines.add(
           String.format(

@@ -33,6 +33,9 @@ final class IngressPoster {
   private final Clock clock;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+  private final Object roundTripsLock = new Object();
+  private long[] roundTripsMicros = new long[1024];
+  private int roundTrips;
 
   IngressPoster(URI ingress, String secret, Clock clock) {
     this.ingress = Objects.requireNonNull(ingress, "ingress");
@@ -64,11 +67,13 @@ final class IngressPoster {
         .build();
     CompletableFuture<Instant> answered;
     try {
+      long sent = System.nanoTime();
       answered = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
         if (response.statusCode() != 200) {
           throw new DemoException(DemoException.PRODUCE_FAILED, "the webhook ingress " + ingress + " answered "
               + response.statusCode() + " to task " + event.taskId() + ": " + response.body());
         }
+        recordRoundTrip((System.nanoTime() - sent) / 1000);
         return clock.instant();
       });
     } catch (RuntimeException e) {
@@ -76,5 +81,21 @@ final class IngressPoster {
       throw e;
     }
     return answered.whenComplete((at, error) -> slots.release());
+  }
+
+  private void recordRoundTrip(long micros) {
+    synchronized (roundTripsLock) {
+      if (roundTrips == roundTripsMicros.length) {
+        roundTripsMicros = java.util.Arrays.copyOf(roundTripsMicros, roundTrips * 2);
+      }
+      roundTripsMicros[roundTrips++] = micros;
+    }
+  }
+
+  /** The round trips of the POSTs answered 200 so far: request start to answer. */
+  IngressRoundTrips roundTrips() {
+    synchronized (roundTripsLock) {
+      return IngressRoundTrips.ofMicros(java.util.Arrays.copyOf(roundTripsMicros, roundTrips));
+    }
   }
 }

@@ -233,4 +233,23 @@ class DemoReportTest {
             .contains("ignored: 1 results of tasks outside this run, 1 unreadable records"),
         report.summary());
   }
+
+  @Test
+  void throughTheIngressTheReportGivesItsAnswerTimes() throws Exception {
+    Map<Long, ExpectedResult> planned = plan();
+    long[] micros = new long[100];
+    for (int i = 0; i < 100; i++) {
+      micros[i] = (i + 1) * 100L; // 0.1 ms to 10 ms
+    }
+    DemoReport report = new DemoReport(42, counts(planned), allAsPlanned(planned).results(false), 3L,
+        Duration.ofSeconds(2), IngressRoundTrips.ofMicros(micros));
+    JsonNode json = new ObjectMapper().readTree(report.jsonLine());
+    assertEquals(5.0, json.get("ingress_p50_ms").asDouble());
+    assertEquals(9.9, json.get("ingress_p99_ms").asDouble());
+    assertTrue(report.summary().contains("webhook ingress answered 100 POSTs: p50 5.0 ms, p99 9.9 ms"),
+        report.summary());
+
+    JsonNode direct = new ObjectMapper().readTree(report(allAsPlanned(planned), 3L).jsonLine());
+    assertFalse(direct.has("ingress_p99_ms"), "no ingress figures when the events went straight to Kafka");
+  }
 }

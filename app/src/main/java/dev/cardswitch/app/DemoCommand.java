@@ -60,7 +60,8 @@ public final class DemoCommand extends SettingsCommand {
             "INGRESS_DISABLED", "the demo POSTs its events to the webhook ingress, which is off"
                 + " (INGRESS_ENABLED=false): turn it on, or pass --direct-to-kafka"));
         targets = targets.viaIngress(ingress.url("127.0.0.1"),
-            config.knotClientConfig(launch.stack().sandboxEndpoint().orElse(null)).knotCredentials().revealSecret());
+            config.knotClientConfig(launch.stack().sandboxEndpoint().orElse(null)).knotCredentials().revealSecret(),
+            ingress.counters());
       }
       // The embedded sandbox closes each switch after SANDBOX_LIFECYCLE_DELAY: wait that long, and a margin.
       boolean lifecycle = launch.stack().sandbox().isPresent() && config.sandboxLifecycleWebhooks(true);

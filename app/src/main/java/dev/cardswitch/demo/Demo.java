@@ -186,7 +186,9 @@ public final class Demo {
               results,
               knotCalls,
               Duration.between(started, clock.instant()),
-              ingressRoundTrips);
+              ingressRoundTrips,
+              targets.ingressCounters() == null ? null
+                  : targets.ingressCounters().ownLatency().percentileBoundMillis(99));
       report.print(out);
       return report;
     }

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * elapsed_ms}, {@code seed}, and how Knot closed the switches: {@code confirmed} (CARD_UPDATED),
  * {@code failed} (CARD_FAILED by Knot's reason), {@code no_confirmation} and {@code
  * awaiting_confirmation} (no lifecycle record read yet when the demo stopped), and through the
- * webhook ingress {@code ingress_p50_ms} and {@code ingress_p99_ms} (request to 200). {@code knot_calls} is the number of {@code POST /card} calls the
+ * webhook ingress {@code ingress_p50_ms} and {@code ingress_p99_ms} (request to 200) and {@code
+ * ingress_own_p99_within_ms} (the histogram bucket bound 99 % of its own times stayed within). {@code knot_calls} is the number of {@code POST /card} calls the
  * embedded Knot sandbox accepted during the run, null against a real Knot; the latencies are null
  * when no task reached Knot.
  *
@@ -55,6 +56,7 @@ public final class DemoReport {
   private final Long knotCalls;
   private final Duration elapsed;
   private final IngressRoundTrips ingress;
+  private final Long ingressOwnP99BoundMillis;
 
   /**
    * @param expected how many events expect each result (from the plan)
@@ -66,12 +68,14 @@ public final class DemoReport {
       CollectedResults results,
       Long knotCalls,
       Duration elapsed) {
-    this(seed, expected, results, knotCalls, elapsed, null);
+    this(seed, expected, results, knotCalls, elapsed, null, null);
   }
 
   /**
    * @param ingress the webhook ingress's answer times to the demo's POSTs; null when the events went
    *     straight to the webhook topic
+   * @param ingressOwnP99BoundMillis the bucket bound that 99 % of the ingress's own times (the
+   *     broker's acknowledgement excluded) stayed within; null when not known
    */
   public DemoReport(
       long seed,
@@ -79,8 +83,10 @@ public final class DemoReport {
       CollectedResults results,
       Long knotCalls,
       Duration elapsed,
-      IngressRoundTrips ingress) {
+      IngressRoundTrips ingress,
+      Long ingressOwnP99BoundMillis) {
     this.ingress = ingress;
+    this.ingressOwnP99BoundMillis = ingressOwnP99BoundMillis;
     this.seed = seed;
     this.expected = Map.copyOf(Objects.requireNonNull(expected, "expected"));
     this.results = Objects.requireNonNull(results, "results");
@@ -157,6 +163,7 @@ public final class DemoReport {
     if (ingress != null) {
       json.put("ingress_p50_ms", ingress.percentileMillis(50));
       json.put("ingress_p99_ms", ingress.percentileMillis(99));
+      json.put("ingress_own_p99_within_ms", ingressOwnP99BoundMillis);
     }
     try {
       return JSON.writeValueAsString(json);
@@ -217,6 +224,10 @@ public final class DemoReport {
       lines.add(String.format(Locale.ROOT,
           "  webhook ingress answered %d POSTs: p50 %.1f ms, p99 %.1f ms (request to 200, the broker's acknowledgement included)",
           ingress.count(), ingress.percentileMillis(50), ingress.percentileMillis(99)));
+      if (ingressOwnP99BoundMillis != null) {
+        lines.add("    99 % of them within " + ingressOwnP99BoundMillis
+            + " ms of the ingress's own time (receipt to 200 less the wait for the broker's acknowledgement)");
+      }
     }
     if (results.foreign() > 0 || results.unreadable() > 0) {
       lines.add(

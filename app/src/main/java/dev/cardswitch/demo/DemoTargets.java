@@ -1,6 +1,7 @@
 package dev.cardswitch.demo;
 
 import com.nimbusds.jose.jwk.ECKey;
+import dev.cardswitch.ingress.IngressCounters;
 import dev.cardswitch.registry.SchemaRegistryClient;
 import dev.cardswitch.sandbox.KnotSandbox;
 import dev.cardswitch.topology.TopologyConfig;
@@ -22,6 +23,8 @@ import java.util.TreeSet;
  *     may hold secrets, so {@link #toString()} shows their names only
  * @param ingress card-switch's {@code POST /knot/webhooks}; null for the direct-to-Kafka path
  * @param ingressSecret the Knot secret the events are signed with; never shown by {@link #toString()}
+ * @param ingressCounters the ingress's own metrics when it runs in this process (its own time per
+ *     webhook, the broker's acknowledgement excluded); null otherwise
  */
 public record DemoTargets(
     String bootstrapServers,
@@ -31,7 +34,8 @@ public record DemoTargets(
     TopologyConfig topology,
     KnotSandbox sandbox,
     URI ingress,
-    String ingressSecret) {
+    String ingressSecret,
+    IngressCounters ingressCounters) {
 
   public DemoTargets {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -58,13 +62,18 @@ public record DemoTargets(
       ECKey servicePublicKey,
       TopologyConfig topology,
       KnotSandbox sandbox) {
-    this(bootstrapServers, clientProperties, registry, servicePublicKey, topology, sandbox, null, null);
+    this(bootstrapServers, clientProperties, registry, servicePublicKey, topology, sandbox, null, null, null);
   }
 
   /** The same targets, the events POSTed, signed with {@code secret}, to the webhook ingress at {@code url}. */
   public DemoTargets viaIngress(URI url, String secret) {
+    return viaIngress(url, secret, null);
+  }
+
+  /** As {@link #viaIngress(URI, String)}, for an ingress in this process whose metrics the report shows. */
+  public DemoTargets viaIngress(URI url, String secret, IngressCounters counters) {
     return new DemoTargets(bootstrapServers, clientProperties, registry, servicePublicKey, topology, sandbox,
-        Objects.requireNonNull(url, "url"), secret);
+        Objects.requireNonNull(url, "url"), secret, counters);
   }
 
   /** Targets without extra client properties (a plaintext cluster such as the embedded one). */

@@ -235,13 +235,18 @@ public final class WebhookIngress implements AutoCloseable {
     }, config.produceTimeout().toNanos(), TimeUnit.NANOSECONDS);
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, Long.toString(event.getTaskId()), value);
     try {
+      java.util.concurrent.atomic.AtomicLong sendReturned = new java.util.concurrent.atomic.AtomicLong();
       producer.send(record, (metadata, exception) -> {
+        long acknowledged = System.nanoTime();
         timeout.cancel(false);
         if (!answered.compareAndSet(false, true)) {
           return; // already answered 503; Knot's retry will be a harmless duplicate
         }
         if (exception == null) {
-          counters.accepted(System.nanoTime() - started);
+          // The broker's part: from send() handing the record over to the acknowledgement (0 if the
+          // callback ran inside send(), before it returned).
+          long sent = sendReturned.get();
+          counters.accepted(acknowledged - started, sent == 0 ? 0 : Math.max(0, acknowledged - sent));
           // On the producer's I/O thread: a response this small fits the socket's send buffer at once.
           respond(exchange, 200, ACCEPTED);
         } else {
@@ -249,6 +254,7 @@ public final class WebhookIngress implements AutoCloseable {
           reject(exchange, Rejection.PRODUCE_FAILED, "the broker refused the event: Knot will retry");
         }
       });
+      sendReturned.set(System.nanoTime());
     } catch (KafkaException e) {
       timeout.cancel(false);
       if (answered.compareAndSet(false, true)) {

@@ -242,12 +242,14 @@ class DemoReportTest {
       micros[i] = (i + 1) * 100L; // 0.1 ms to 10 ms
     }
     DemoReport report = new DemoReport(42, counts(planned), allAsPlanned(planned).results(false), 3L,
-        Duration.ofSeconds(2), IngressRoundTrips.ofMicros(micros));
+        Duration.ofSeconds(2), IngressRoundTrips.ofMicros(micros), 5L);
     JsonNode json = new ObjectMapper().readTree(report.jsonLine());
     assertEquals(5.0, json.get("ingress_p50_ms").asDouble());
     assertEquals(9.9, json.get("ingress_p99_ms").asDouble());
     assertTrue(report.summary().contains("webhook ingress answered 100 POSTs: p50 5.0 ms, p99 9.9 ms"),
         report.summary());
+    assertEquals(5, json.get("ingress_own_p99_within_ms").asInt());
+    assertTrue(report.summary().contains("99 % of them within 5 ms of the ingress's own time"), report.summary());
 
     JsonNode direct = new ObjectMapper().readTree(report(allAsPlanned(planned), 3L).jsonLine());
     assertFalse(direct.has("ingress_p99_ms"), "no ingress figures when the events went straight to Kafka");

@@ -168,7 +168,10 @@ class WebhookIngressTest {
     assertEquals(Instant.ofEpochMilli(1710864923198L), event.getTimestamp());
     assertEquals(RECEIVED, event.getReceivedAt());
     assertEquals(1, counters.acceptedCount());
-    assertEquals(1, counters.cumulativeLatencyBuckets()[IngressCounters.LATENCY_BUCKETS_MILLIS.size()]);
+    assertEquals(1, counters.latency().cumulative()[IngressCounters.LATENCY_BUCKETS_MILLIS.size()]);
+    assertEquals(1, counters.ownLatency().cumulative()[IngressCounters.LATENCY_BUCKETS_MILLIS.size()]);
+    assertTrue(counters.ownLatency().sumSeconds() <= counters.latency().sumSeconds(),
+        "the ingress's own time is part of the whole");
   }
 
   @Test

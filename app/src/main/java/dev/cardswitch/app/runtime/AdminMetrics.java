@@ -73,15 +73,21 @@ public final class AdminMetrics {
     for (Map.Entry<Rejection, Long> e : ingress.rejectedCounts().entrySet()) {
       sample(out, "card_switch_webhooks_rejected_total", "reason", e.getKey().label(), e.getValue());
     }
-    String name = "card_switch_webhook_latency_seconds";
-    header(out, name, "histogram", "time from a webhook's receipt to its 200 (the broker's acknowledgement included)");
-    long[] cumulative = ingress.cumulativeLatencyBuckets();
+    histogram(out, "card_switch_webhook_latency_seconds",
+        "time from a webhook's receipt to its 200 (the broker's acknowledgement included)", ingress.latency());
+    histogram(out, "card_switch_webhook_own_latency_seconds",
+        "time from a webhook's receipt to its 200 less the wait for the broker's acknowledgement", ingress.ownLatency());
+  }
+
+  private static void histogram(StringBuilder out, String name, String help, IngressCounters.Histogram histogram) {
+    header(out, name, "histogram", help);
+    long[] cumulative = histogram.cumulative();
     for (int i = 0; i < IngressCounters.LATENCY_BUCKETS_MILLIS.size(); i++) {
       sample(out, name + "_bucket", "le", Double.toString(IngressCounters.LATENCY_BUCKETS_MILLIS.get(i) / 1000.0),
           cumulative[i]);
     }
     sample(out, name + "_bucket", "le", "+Inf", cumulative[cumulative.length - 1]);
-    out.append(name).append("_sum ").append(ingress.latencySumSeconds()).append('\n');
+    out.append(name).append("_sum ").append(histogram.sumSeconds()).append('\n');
     out.append(name).append("_count ").append(cumulative[cumulative.length - 1]).append('\n');
   }
 

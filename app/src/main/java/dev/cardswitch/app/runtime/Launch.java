@@ -100,7 +100,7 @@ public final class Launch implements AutoCloseable {
     LifecycleWebhooks.Settings settings = new LifecycleWebhooks.Settings(service.ingress().get().url("127.0.0.1"),
         sandbox.credentials().revealSecret(), config.sandboxLifecycleDelay(), config.sandboxLifecycleFailureShare());
     sandbox.lifecycleWebhooks(settings);
-    out.println("Knot sandbox lifecycle webhooks: to " + settings.target() + " " + settings.delay() + " after each"
+    out.println("Knot sandbox lifecycle webhooks: to " + settings.target() + " " + dev.cardswitch.knot.client.KnotClientConfig.formatDuration(settings.delay()) + " after each"
         + " switch, " + Math.round(settings.failureShare() * 100) + "% CARD_FAILED");
   }
 

@@ -50,8 +50,8 @@ class AdminMetricsTest {
   @Test
   void exportsTheWebhookIngressCountersAndLatencyHistogram() {
     IngressCounters ingress = new IngressCounters();
-    ingress.accepted(1_500_000); // 1.5 ms
-    ingress.accepted(30_000_000); // 30 ms
+    ingress.accepted(1_500_000, 1_000_000); // 1.5 ms, 1 of them waiting for the broker
+    ingress.accepted(30_000_000, 27_000_000); // 30 ms, 27 of them waiting for the broker
     ingress.rejected(Rejection.BAD_SIGNATURE);
 
     String text = AdminMetrics.render(KafkaStreams.State.RUNNING, false, CircuitBreaker.State.CLOSED,
@@ -69,6 +69,10 @@ class AdminMetricsTest {
     assertTrue(lines.contains("card_switch_webhook_latency_seconds_count 2"), text);
     assertTrue(lines.contains("card_switch_webhook_latency_seconds_sum 0.0315"), text);
     assertTrue(text.contains("# TYPE card_switch_webhook_latency_seconds histogram\n"), text);
+    // Less the broker's acknowledgement: 0.5 ms and 3 ms.
+    assertTrue(lines.contains("card_switch_webhook_own_latency_seconds_bucket{le=\"0.001\"} 1"), text);
+    assertTrue(lines.contains("card_switch_webhook_own_latency_seconds_bucket{le=\"0.005\"} 2"), text);
+    assertTrue(lines.contains("card_switch_webhook_own_latency_seconds_sum 0.0035"), text);
   }
 
   @Test

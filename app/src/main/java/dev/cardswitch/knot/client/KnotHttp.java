@@ -172,13 +172,16 @@ final class KnotHttp {
     return (u.getScheme() == null ? "?" : u.getScheme().toLowerCase(Locale.ROOT)) + "://" + u.getHost() + ":" + port(u);
   }
 
-  private static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     Throwable cur = t;
     while ((cur instanceof CompletionException || cur instanceof java.util.concurrent.ExecutionException) && cur.getCause() != null) {
       cur = cur.getCause();
     }
-    // The JDK reports some connection failures as an IOException wrapping the real cause.
-    if (cur instanceof IOException && cur.getCause() instanceof java.net.ConnectException) {
+    // The JDK reports some connection failures as an IOException wrapping the real cause; but a
+    // connect time-out (HttpConnectTimeoutException wrapping "ConnectException: HTTP connect timed
+    // out") must stay a time-out: one cut short by the switch's deadline says nothing about Knot.
+    if (cur instanceof IOException && !(cur instanceof HttpTimeoutException)
+        && cur.getCause() instanceof java.net.ConnectException) {
       return cur.getCause();
     }
     return cur;

@@ -214,10 +214,9 @@ class SwitchProcessorTest {
     assertEquals(2, pending.approximateNumEntries(), "both switches stay pending for the task's next owner");
   }
 
-  @Test
-  void aCleanStopStartsNoNewCallWaitsForTheAnswersAndLeavesTheRestAsFirstSendsForTheNextOwner() throws Exception {
+  /** A processor whose ports carry {@code drain}, with task 1 sent to Knot and its answer still to come. */
+  private void sendTask1With(CallDrain drain) {
     references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
-    CallDrain drain = new CallDrain();
     processor = new SwitchProcessor(TopologyConfig.defaults(), new SwitchPorts(knot,
         JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters, drain),
         new InFlightLimit(16));
@@ -225,6 +224,12 @@ class SwitchProcessorTest {
     processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
     marker.flush();
     punctuateCompletions();
+  }
+
+  @Test
+  void aCleanStopStartsNoNewCallWaitsForTheAnswersAndLeavesTheRestAsFirstSendsForTheNextOwner() throws Exception {
+    CallDrain drain = new CallDrain();
+    sendTask1With(drain);
     assertEquals(1, knot.calls().size());
     assertEquals(1, drain.unsettled());
     processor.process(new Record<>("card-1", new Candidate(request(2, "card-1"), reference("card-1"), false), 0L));
@@ -264,15 +269,8 @@ class SwitchProcessorTest {
 
   @Test
   void aTaskClosedWithCallsInFlightStopsTheDrainWaitingForThem() throws Exception {
-    references.put("card-1", ValueAndTimestamp.make(reference("card-1"), 0L));
     CallDrain drain = new CallDrain();
-    processor = new SwitchProcessor(TopologyConfig.defaults(), new SwitchPorts(knot,
-        JwkSetKeyRing.of(List.of(SERVICE_KEY), JwkSetKeyRing.Options.DEFAULT), clock, counters, drain),
-        new InFlightLimit(16));
-    processor.init(context);
-    processor.process(new Record<>("card-1", new Candidate(request(1, "card-1"), reference("card-1"), false), 0L));
-    marker.flush();
-    punctuateCompletions();
+    sendTask1With(drain);
     assertEquals(1, drain.unsettled());
     processor.close(); // the task moved away: its answer will not be forwarded from here
     assertTrue(drain.awaitSettled(Duration.ZERO));

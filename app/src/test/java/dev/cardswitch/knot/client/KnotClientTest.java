@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -104,6 +105,32 @@ class KnotClientTest {
     assertEquals(T0, r.firstAttemptAt().orElseThrow());
     assertEquals(1, sandbox.calls(408321).successes());
     assertEquals(1, sandbox.stats().jweVerified());
+  }
+
+  @Test
+  void callsRunWithoutAThreadPoolOfTheHttpClient() throws Exception {
+    // The JDK client's default pool hands each stage of each call to another thread (hundreds of them
+    // under load): the client runs its stages where they complete instead (see KnotClient).
+    Set<String> before = threadNames();
+    KnotClient client = client();
+    List<CompletableFuture<KnotCallResult>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      calls.add(client.sendCard(500_000 + i, TestCards.jweOf(document), clock.instant().plusSeconds(15)));
+    }
+    for (CompletableFuture<KnotCallResult> call : calls) {
+      assertEquals(Outcome.SWITCHED, call.get(20, TimeUnit.SECONDS).outcome());
+    }
+    Set<String> started = threadNames();
+    started.removeAll(before);
+    String selector = started.stream().filter(n -> n.matches("HttpClient-\\d+-SelectorManager")).findFirst()
+        .orElseThrow(() -> new AssertionError("no HTTP client selector thread started: " + started));
+    String workers = selector.replace("SelectorManager", "Worker-");
+    assertTrue(started.stream().noneMatch(n -> n.startsWith(workers)), () -> "pool threads started: " + started);
+  }
+
+  private static Set<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
   }
 
   @Test

@@ -68,6 +68,14 @@ public record FidoCheck(Reason reason, String referenceId, String detail) {
     return reason == Reason.PASSED;
   }
 
+  /**
+   * The value of the outcome's {@code fido_check}: the reason, and the ReferenceId when it was
+   * read from a signed token, e.g. {@code PASSED ReferenceId=1234-54322}.
+   */
+  public String outcomeValue() {
+    return referenceId == null ? reason.name() : reason.name() + " ReferenceId=" + referenceId;
+  }
+
   @Override
   public String toString() {
     return "FidoCheck[" + reason + (referenceId == null ? "" : ", ReferenceId=" + referenceId) + ": " + detail + "]";

@@ -10,8 +10,9 @@ import java.time.Instant;
 public interface AcceptedJtis {
 
   /**
-   * Records {@code jti} as accepted for {@code owner} (a switch task) unless another owner holds it.
-   * Accepting again for the same owner succeeds, so a switch re-sent after a restart passes again.
+   * Records {@code jti} as accepted for {@code owner} unless another owner holds it. Accepting again
+   * for the same owner succeeds. The switch's owner is the card (card_id) whose reference carries
+   * the token: see {@code FidoJtiStore} for why not the task.
    *
    * @param expiresAt when the token expires: the entry need not be kept beyond it
    * @return false when another owner already accepted this jti (a replay)

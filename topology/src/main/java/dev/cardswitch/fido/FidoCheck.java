@@ -31,8 +31,8 @@ public record FidoCheck(Reason reason, String referenceId, String detail) {
         "the cardholder did not authenticate: ask them to authenticate with FIDO again"),
     ERROR_NUMBER("Cardinal's Payload.ErrorNumber is not 0",
         "see Payload.ErrorDescription in Cardinal's console; run Cardinal FIDO again once it is fixed"),
-    REPLAYED("the FIDO response's jti was already accepted for another switch",
-        "each Cardinal FIDO result authorises one switch: run Cardinal FIDO again for this switch");
+    REPLAYED("the FIDO response's jti was already accepted for another card",
+        "a Cardinal FIDO result authorises the card it was obtained for only: run Cardinal FIDO for this cardholder");
 
     private final String problem;
     private final String fix;

@@ -69,7 +69,7 @@ public final class FidoResponseVerifier {
    *
    * @param responseJwt the compact JWT, or null when the card reference carries none
    * @param accepted where accepted jtis are remembered
-   * @param owner the switch the token is used for (the task id)
+   * @param owner what the token is used for (the switch uses the card_id, see AcceptedJtis)
    */
   public FidoCheck verify(String responseJwt, AcceptedJtis accepted, String owner) {
     if (responseJwt == null || responseJwt.isBlank()) {

@@ -33,7 +33,7 @@ class FidoResponseVerifierTest {
   }
 
   private FidoCheck verify(TestCardinal response) {
-    return verifier.verify(response.jwt(), accepted, "task-1");
+    return verifier.verify(response.jwt(), accepted, "card-1");
   }
 
   @Test
@@ -43,7 +43,7 @@ class FidoResponseVerifierTest {
     assertEquals(FidoCheck.Reason.PASSED, check.reason(), check.toString());
     assertTrue(check.passed());
     assertEquals(REF, check.referenceId());
-    assertEquals("task-1", accepted.owners.get(response.jti()));
+    assertEquals("card-1", accepted.owners.get(response.jti()));
   }
 
   @Test
@@ -92,12 +92,12 @@ class FidoResponseVerifierTest {
   }
 
   @Test
-  void replayedJtiFailsAsReplayedForAnotherSwitchButPassesAgainForItsOwn() {
+  void replayedJtiFailsAsReplayedForAnotherCardButPassesAgainForItsOwn() {
     TestCardinal response = valid();
     String jwt = response.jwt();
-    assertTrue(verifier.verify(jwt, accepted, "task-1").passed());
-    assertTrue(verifier.verify(jwt, accepted, "task-1").passed(), "the same switch re-sent after a restart");
-    assertEquals(FidoCheck.Reason.REPLAYED, verifier.verify(jwt, accepted, "task-2").reason());
+    assertTrue(verifier.verify(jwt, accepted, "card-1").passed());
+    assertTrue(verifier.verify(jwt, accepted, "card-1").passed(), "the same card again (another merchant, or a restart)");
+    assertEquals(FidoCheck.Reason.REPLAYED, verifier.verify(jwt, accepted, "card-2").reason());
   }
 
   @Test
@@ -150,7 +150,7 @@ class FidoResponseVerifierTest {
     for (TestCardinal response : List.of(valid(), valid().payload("ChallengeState", "Failure"),
         valid().signedWith(FidoRequestMinterTest.randomSecret()))) {
       String jwt = response.jwt();
-      FidoCheck check = verifier.verify(jwt, accepted, "task-9");
+      FidoCheck check = verifier.verify(jwt, accepted, "card-9");
       for (String part : jwt.split("\\.")) {
         assertFalse(check.toString().contains(part), check.toString());
       }

@@ -122,18 +122,22 @@ class FidoGateTopologyTest extends TopologyHarness {
   }
 
   @Test
-  void requiredAcceptsOneFidoResultForOneSwitchOnly() {
+  void requiredAcceptsAFidoResultForItsOwnCardAtSeveralMerchantsButNotForAnotherCard() {
     start(FidoGateMode.REQUIRED);
-    loadReference("card-1", cardinalAnswer().jwt());
+    String jwt = cardinalAnswer().jwt();
+    loadReference("card-1", jwt);
     sendEvent(504, "card-1", true);
     assertEquals(SwitchStatus.SWITCHED, answerSwitched().getStatus());
-
     sendEvent(505, "card-1", true);
+    assertEquals(SwitchStatus.SWITCHED, answerSwitched().getStatus(), "the same cardholder at another merchant");
+
+    loadReference("card-2", jwt); // the token copied into another cardholder's reference
+    sendEvent(506, "card-2", true);
     DeadLetter dead = deadLetters.readValue();
-    assertEquals(505L, dead.getTaskId());
+    assertEquals(506L, dead.getTaskId());
     assertEquals(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED, dead.getReason());
     assertTrue(dead.getDetail().contains("REPLAYED"), dead.getDetail());
-    assertEquals(1, knot.calls().size());
+    assertEquals(2, knot.calls().size());
   }
 
   @Test
@@ -141,7 +145,7 @@ class FidoGateTopologyTest extends TopologyHarness {
     start(FidoGateMode.REQUIRED);
     loadReference("card-1", cardinalAnswer().jwt());
     advance(FidoResponseVerifier.MAX_AGE);
-    sendEvent(506, "card-1", true);
+    sendEvent(509, "card-1", true);
 
     DeadLetter dead = deadLetters.readValue();
     assertEquals(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED, dead.getReason());

@@ -10,7 +10,15 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * "Each FIDO jti accepted once", in the changelogged {@code fido-used-jti-store} of the switch's
- * card_id partition: jti → the task it was accepted for, at the time of acceptance. A card's
+ * card_id partition: jti → the card (card_id) it was accepted for, at the time of acceptance.
+ *
+ * <p>Why the card and not the task: the token travels in the card reference, one per card, and a
+ * cardholder who authenticated once commonly switches the card at several merchants in the same
+ * sitting (one Knot task each); bound to the first task, the token would dead-letter every other
+ * merchant as a replay, with no way for the issuer to supply a token per task. Bound to the card,
+ * a token copied into another cardholder's reference is refused ({@code REPLAYED}), a restarted
+ * or replayed switch of the same card passes again, and the 2-hour expiry bounds the reuse. A
+ * card's
  * reference and its switches share that partition, so a token carried by one card reference is
  * always checked in one place, across restarts (the changelog) and instances (one owner per
  * partition). Entries older than {@link #RETENTION} are dropped with their segment: by then the

@@ -231,7 +231,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     if (ports.fido().checks()) {
       // Before the envelope is opened: a card that may not go is never decrypted. Stateless but for
       // the jti store; no network, nothing blocks.
-      FidoCheck check = ports.fido().check(reference.getFidoResponseJwt(), fidoJtis, taskKey);
+      FidoCheck check = ports.fido().check(reference.getFidoResponseJwt(), fidoJtis, cardId);
       if (!check.passed() && ports.fido().required()) {
         fail(taskKey, DeadLetters.draft(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED,
                 "FIDO_GATE=required and the Cardinal FIDO check " + check.reason() + " failed"

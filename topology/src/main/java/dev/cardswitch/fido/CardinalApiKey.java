@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * The Cardinal API key: its identifier (the {@code iss} of the request JWT) and the shared secret
- * both sides sign and verify HS256 with. The secret is a credential: {@link #toString()} masks it
- * and no accessor hands it out of this package. Immutable; thread-safe.
+ * both sides sign and verify HS256 with. The secret is a credential: {@link #toString()} masks it,
+ * and only {@link #revealSecret()} hands out a copy. Immutable; thread-safe.
  */
 public final class CardinalApiKey {
 
@@ -48,6 +48,14 @@ public final class CardinalApiKey {
 
   /** A copy of the secret, for the signers of this package. */
   byte[] secret() {
+    return secret.clone();
+  }
+
+  /**
+   * A copy of the secret, for the counterparty's side only: what Cardinal signs its responses with
+   * (the demo's stand-in for Cardinal). The caller wipes it after use.
+   */
+  public byte[] revealSecret() {
     return secret.clone();
   }
 

@@ -4,12 +4,17 @@ import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.Launch;
 import dev.cardswitch.demo.Demo;
+import dev.cardswitch.demo.DemoCardinal;
+import dev.cardswitch.demo.DemoPlan;
 import dev.cardswitch.demo.DemoReport;
 import dev.cardswitch.demo.DemoSettings;
 import dev.cardswitch.demo.DemoTargets;
 import dev.cardswitch.ingress.WebhookIngress;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +46,24 @@ public final class DemoCommand extends SettingsCommand {
       "signed as Knot signs them, to card-switch's webhook ingress (the default)."})
   boolean directToKafka;
 
+  @Option(names = "--fido", paramLabel = "MODE", description = {
+      "Run card-switch with its Cardinal FIDO gate (FIDO_GATE): off, audit or required.",
+      "The demo then plays the issuer's front end and Cardinal: every card reference carries",
+      "a FIDO result; with required, " + DemoPlan.FIDO_FAILED_PERCENT + " % of the cards a failed one (CARDHOLDER_NOT_AUTHENTICATED)."})
+  String fido;
+
   private DemoSettings demo;
+
+  @Override
+  List<String> settingFlags() {
+    if (fido == null) {
+      return settings;
+    }
+    List<String> flags = new ArrayList<>(settings);
+    flags.add("--fido-gate");
+    flags.add(fido);
+    return flags;
+  }
 
   @Override
   void validateOptions() {
@@ -65,10 +87,13 @@ public final class DemoCommand extends SettingsCommand {
       }
       // The embedded sandbox closes each switch after SANDBOX_LIFECYCLE_DELAY: wait that long, and a margin.
       boolean lifecycle = launch.stack().sandbox().isPresent() && config.sandboxLifecycleWebhooks(true);
-      DemoSettings settings = lifecycle
-          ? demo.toBuilder().lifecycleWait(config.sandboxLifecycleDelay().plus(DemoSettings.DEFAULT_MARGIN)).build()
-          : demo;
-      DemoReport report = Demo.run(settings, targets, out, err);
+      DemoSettings.Builder settings = lifecycle
+          ? demo.toBuilder().lifecycleWait(config.sandboxLifecycleDelay().plus(DemoSettings.DEFAULT_MARGIN))
+          : demo.toBuilder();
+      // The service's own Cardinal settings (generated for the sandbox unless configured): the demo
+      // signs as Cardinal with the same key, as Cardinal does with the merchant's.
+      config.cardinal().ifPresent(c -> settings.fido(new DemoCardinal(c, config.fidoGate(), Clock.systemUTC())));
+      DemoReport report = Demo.run(settings.build(), targets, out, err);
       out.flush();
       return report.exitCode();
     }

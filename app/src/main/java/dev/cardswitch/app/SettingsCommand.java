@@ -26,7 +26,7 @@ abstract class SettingsCommand implements Callable<Integer> {
   public final Integer call() throws Exception {
     AppConfig config;
     try {
-      config = Launch.configure(System.getenv(), settings);
+      config = Launch.configure(System.getenv(), settingFlags());
       validateOptions();
     } catch (CardSwitchException | IllegalArgumentException e) {
       System.err.println("card-switch: " + e.getMessage());
@@ -41,6 +41,11 @@ abstract class SettingsCommand implements Callable<Integer> {
       System.err.println("card-switch: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** The setting flags the configuration is read from: those given, and any a command's own options imply. */
+  List<String> settingFlags() {
+    return settings;
   }
 
   /** Checks the command's own options before anything starts; throws with a message naming the option. */

@@ -70,6 +70,11 @@ public final class Demo {
             : targets.topology().webhookTopic() + " directly",
         targets.topology().outcomeTopic(),
         targets.topology().deadLetterTopic());
+    if (settings.fido() != null) {
+      err.println("Demo: playing the issuer's front end and Cardinal FIDO (" + settings.fido() + "): every card"
+          + " reference carries a FIDO response JWT" + (settings.fido().required()
+              ? ", " + DemoPlan.FIDO_FAILED_PERCENT + " % of the cards a failed one (CARDHOLDER_NOT_AUTHENTICATED)" : ""));
+    }
     DemoPlan plan = generate(settings, targets, err, clock, runMillis);
 
     TopologySerdes serdes = TopologySerdes.of(targets.registry());
@@ -204,6 +209,7 @@ public final class Demo {
             .firstTaskId(runMillis * TASK_IDS_PER_MILLISECOND)
             .runTag(Long.toString(runMillis, 36))
             .clock(clock)
+            .fido(settings.fido())
             .progress(
                 (done, total) -> {
                   if (bar[0] == null) {

@@ -15,6 +15,8 @@ public final class DemoException extends CardSwitchException {
 
   /** The outcome or dead-letter topic could not be read. */
   public static final String RESULTS_UNREADABLE = "DEMO_RESULTS_UNREADABLE";
+  /** The demo's stand-in for Cardinal could not sign a FIDO response. */
+  public static final String FIDO_UNAVAILABLE = "DEMO_FIDO_UNAVAILABLE";
 
   public DemoException(String reason, String message) {
     super(reason, message);

@@ -31,6 +31,10 @@ import java.util.UUID;
  *       ExpectedResult#NO_CARD_REFERENCE}, once the window has closed;
  *   <li>{@value #INVALID_CARD_PERCENT} % for a card whose document breaks one of Knot's rules, the
  *       rules taken in turn ({@link InvalidCardRule}): {@link ExpectedResult#INVALID_CARD_DATA};
+ *   <li>with a Cardinal FIDO stand-in that is required ({@link Builder#fido}), {@value
+ *       #FIDO_FAILED_PERCENT} % for a card whose reference carries a failed FIDO result, the
+ *       failures taken in turn ({@link DemoCardinal.Failure}): {@link
+ *       ExpectedResult#CARDHOLDER_NOT_AUTHENTICATED}; every other reference then carries a valid one;
  *   <li>the rest valid: {@link ExpectedResult#SWITCHED}.
  * </ul>
  *
@@ -53,6 +57,8 @@ public final class DemoPlan {
   public static final int SKIPPED_PERCENT = 10;
   public static final int UNKNOWN_CARD_PERCENT = 3;
   public static final int INVALID_CARD_PERCENT = 3;
+  /** With FIDO required: the share of cards whose cardholder did not authenticate. */
+  public static final int FIDO_FAILED_PERCENT = 3;
 
   /** Share of the events with a valid card that reuse an earlier card at another merchant. */
   public static final double REPEAT_CARD_SHARE = 0.25;
@@ -178,6 +184,7 @@ public final class DemoPlan {
     private int skippedPercent = SKIPPED_PERCENT;
     private int unknownCardPercent = UNKNOWN_CARD_PERCENT;
     private int invalidCardPercent = INVALID_CARD_PERCENT;
+    private DemoCardinal fido;
 
     private Builder(ECKey servicePublicKey) {
       this.servicePublicKey = Objects.requireNonNull(servicePublicKey, "servicePublicKey");
@@ -239,6 +246,16 @@ public final class DemoPlan {
       return this;
     }
 
+    /**
+     * Every card reference carries a Cardinal FIDO result made by {@code cardinal} (null: none); when
+     * it is required, {@value #FIDO_FAILED_PERCENT} % of the events get a card with a failed one.
+     * The events drawn from the seed do not change but for that share.
+     */
+    public Builder fido(DemoCardinal cardinal) {
+      this.fido = cardinal;
+      return this;
+    }
+
     public Builder progress(SealProgress progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
       return this;
@@ -262,6 +279,7 @@ public final class DemoPlan {
       List<CardPlan> reusable = new ArrayList<>();
       List<PlannedEvent> planned = new ArrayList<>(events);
       int invalidCards = 0;
+      int fidoFailures = 0;
       for (int i = 0; i < events; i++) {
         ExpectedResult expected = mix.get(i);
         CardPlan card;
@@ -291,6 +309,12 @@ public final class DemoPlan {
           }
           case NO_CARD_REFERENCE -> {
             card = newCard(cards, random, null, false);
+            merchant = card.nextMerchant(random);
+          }
+          case CARDHOLDER_NOT_AUTHENTICATED -> {
+            card = newCard(cards, random, null, true);
+            card.fidoFailure =
+                DemoCardinal.Failure.values()[fidoFailures++ % DemoCardinal.Failure.values().length];
             merchant = card.nextMerchant(random);
           }
           default -> throw new IllegalStateException("no plan for " + expected);
@@ -336,12 +360,15 @@ public final class DemoPlan {
       int skipped = share(skippedPercent);
       int unknown = share(unknownCardPercent);
       int invalid = share(invalidCardPercent);
+      int unauthenticated = fido != null && fido.required()
+          ? Math.min(share(FIDO_FAILED_PERCENT), events - skipped - unknown - invalid) : 0;
       List<ExpectedResult> mix = new ArrayList<>(events);
+      mix.addAll(Collections.nCopies(unauthenticated, ExpectedResult.CARDHOLDER_NOT_AUTHENTICATED));
       mix.addAll(Collections.nCopies(skipped, ExpectedResult.SKIPPED));
       mix.addAll(Collections.nCopies(unknown, ExpectedResult.NO_CARD_REFERENCE));
       mix.addAll(Collections.nCopies(invalid, ExpectedResult.INVALID_CARD_DATA));
       mix.addAll(
-          Collections.nCopies(events - skipped - unknown - invalid, ExpectedResult.SWITCHED));
+          Collections.nCopies(events - skipped - unknown - invalid - unauthenticated, ExpectedResult.SWITCHED));
       Collections.shuffle(mix, random);
       return mix;
     }
@@ -378,7 +405,9 @@ public final class DemoPlan {
                     .setExternalUserId(card.userId)
                     .setLastFour(document.lastFour())
                     .setCardEnvelope(encrypter.encrypt(json))
-                    .setFidoResponseJwt(null)
+                    .setFidoResponseJwt(fido == null ? null
+                        : card.fidoFailure == null ? fido.authenticated(card.cardId)
+                        : fido.failed(card.cardId, card.fidoFailure))
                     .setUpdatedAt(updatedAt)
                     .build());
           } finally {
@@ -405,6 +434,8 @@ public final class DemoPlan {
     final InvalidCardRule broken;
     final boolean referenced;
     final Set<Merchant> merchants = new HashSet<>();
+    /** How the card's FIDO result fails, or null when it passes. */
+    DemoCardinal.Failure fidoFailure;
 
     CardPlan(String cardId, String userId, InvalidCardRule broken, boolean referenced) {
       this.cardId = cardId;

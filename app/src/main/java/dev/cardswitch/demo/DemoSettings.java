@@ -24,6 +24,8 @@ public final class DemoSettings {
   private final double rate;
   private final Duration margin;
   private final Duration lifecycleWait;
+  /** Null: the card references carry no FIDO result. */
+  private final DemoCardinal fido;
 
   private DemoSettings(Builder b) {
     if (b.events < 1) {
@@ -47,6 +49,7 @@ public final class DemoSettings {
       throw new IllegalArgumentException("lifecycleWait must not be negative, was " + b.lifecycleWait);
     }
     this.lifecycleWait = b.lifecycleWait;
+    this.fido = b.fido;
   }
 
   public static Builder builder() {
@@ -55,7 +58,7 @@ public final class DemoSettings {
 
   /** A builder holding these settings. */
   public Builder toBuilder() {
-    return builder().events(events).seed(seed).rate(rate).margin(margin).lifecycleWait(lifecycleWait);
+    return builder().events(events).seed(seed).rate(rate).margin(margin).lifecycleWait(lifecycleWait).fido(fido);
   }
 
   public static DemoSettings defaults() {
@@ -87,6 +90,15 @@ public final class DemoSettings {
     return lifecycleWait;
   }
 
+  /**
+   * The stand-in for Cardinal FIDO when the service's FIDO gate is on ({@code --fido}): every card
+   * reference then carries a FIDO result, and with {@code required} a planned share a failed one.
+   * Null when the gate is off.
+   */
+  public DemoCardinal fido() {
+    return fido;
+  }
+
   @Override
   public String toString() {
     return "DemoSettings[events="
@@ -99,6 +111,7 @@ public final class DemoSettings {
         + margin
         + ", lifecycleWait="
         + lifecycleWait
+        + (fido == null ? "" : ", fido=" + fido)
         + "]";
   }
 
@@ -109,8 +122,15 @@ public final class DemoSettings {
     private double rate = DEFAULT_RATE;
     private Duration margin = DEFAULT_MARGIN;
     private Duration lifecycleWait = Duration.ZERO;
+    private DemoCardinal fido;
 
     private Builder() {}
+
+    /** Plays Cardinal FIDO with {@code cardinal} (null: no FIDO results). */
+    public Builder fido(DemoCardinal cardinal) {
+      this.fido = cardinal;
+      return this;
+    }
 
     public Builder lifecycleWait(Duration wait) {
       this.lifecycleWait = wait;

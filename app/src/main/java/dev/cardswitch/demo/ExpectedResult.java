@@ -12,7 +12,9 @@ public enum ExpectedResult {
   /** A card id without any reference: dead-lettered once the window closes. */
   NO_CARD_REFERENCE(TaskResult.of(DeadLetterReason.NO_CARD_REFERENCE)),
   /** A card document breaking one of Knot's rules: dead-lettered without calling Knot. */
-  INVALID_CARD_DATA(TaskResult.of(DeadLetterReason.INVALID_CARD_DATA));
+  INVALID_CARD_DATA(TaskResult.of(DeadLetterReason.INVALID_CARD_DATA)),
+  /** With FIDO_GATE=required, a card whose reference carries a failed (or no) Cardinal FIDO result. */
+  CARDHOLDER_NOT_AUTHENTICATED(TaskResult.of(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED));
 
   private final TaskResult result;
 

@@ -37,7 +37,7 @@ class CardSwitchChartTest {
   private static final String FULLNAME = ChartRenderer.RELEASE + "-card-switch";
   /** Settings whose values are secret: never in values, only from the Secret. */
   private static final Set<String> SECRET_SETTINGS = Set.of(KnotClientConfig.KNOT_CLIENT_ID, KnotClientConfig.KNOT_SECRET,
-      AppConfig.SCHEMA_REGISTRY_USER_INFO, JwkSetKeyRing.CARD_KEYS);
+      AppConfig.SCHEMA_REGISTRY_USER_INFO, JwkSetKeyRing.CARD_KEYS, AppConfig.CARDINAL_API_KEY);
   /** Settings the chart sets itself from the pod, the volume and the Secret's mount. */
   private static final Set<String> CHART_SETTINGS = Set.of(AppConfig.INSTANCE_ID, AppConfig.ADMIN_ADVERTISED_HOST,
       AppConfig.DATA_DIR, AppConfig.STATE_DIR, JwkSetKeyRing.CARD_KEYS_FILE);
@@ -110,12 +110,15 @@ class CardSwitchChartTest {
     Manifests m = chart.render(ChartRenderer.requiredValues());
     assertTrue(m.ofKind("Secret").isEmpty(), "the chart renders no Secret: it references an existing one");
     assertTrue(m.ofKind("ConfigMap").isEmpty(), "no ConfigMap either");
-    for (String name : List.of(KnotClientConfig.KNOT_CLIENT_ID, KnotClientConfig.KNOT_SECRET, AppConfig.SCHEMA_REGISTRY_USER_INFO)) {
+    for (String name : List.of(KnotClientConfig.KNOT_CLIENT_ID, KnotClientConfig.KNOT_SECRET, AppConfig.SCHEMA_REGISTRY_USER_INFO,
+        AppConfig.CARDINAL_API_KEY)) {
       JsonNode env = m.env(name);
       assertFalse(env.has("value"), name + " has a value in plain text: " + env);
       assertEquals("card-switch-secrets", env.path("valueFrom").path("secretKeyRef").path("name").asText(), name + ": " + env);
     }
     assertTrue(m.env(JwkSetKeyRing.CARD_KEYS).isMissingNode(), "the card keys come as a file, not a variable");
+    // Only FIDO_GATE audit or required reads it: a Secret without it still starts the pod.
+    assertTrue(m.env(AppConfig.CARDINAL_API_KEY).path("valueFrom").path("secretKeyRef").path("optional").asBoolean());
 
     // The card keys: a file from the Secret, mounted read-only where CARD_KEYS_FILE points.
     JsonNode podSpec = m.statefulSet().path("spec").path("template").path("spec");

@@ -51,6 +51,8 @@ public final class DeadLetters {
     return switch (reason) {
       case NO_CARD_REFERENCE, UNKNOWN_ENVELOPE_KEY, DEADLINE_EXCEEDED, KNOT_UNAVAILABLE, KNOT_AUTH_FAILED,
           INTERNAL_ERROR -> true;
+      // A new Cardinal FIDO result in the card reference lets the replay through.
+      case CARDHOLDER_NOT_AUTHENTICATED -> true;
       case MALFORMED_EVENT, MALFORMED_CARD_REFERENCE, UNDECRYPTABLE_ENVELOPE, INVALID_CARD_DATA, KNOT_REJECTED,
           DUPLICATE_EVENT, UNKNOWN -> false;
     };

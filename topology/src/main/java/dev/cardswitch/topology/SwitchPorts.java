@@ -1,6 +1,7 @@
 package dev.cardswitch.topology;
 
 import dev.cardswitch.envelope.KeyRing;
+import dev.cardswitch.fido.FidoGate;
 import dev.cardswitch.knot.KnotGateway;
 import java.time.Clock;
 import java.util.Objects;
@@ -8,9 +9,11 @@ import java.util.Objects;
 /**
  * The narrow interfaces the topology is driven through, so tests can drive it: Knot (where cards
  * go), the key ring (which opens card envelopes), the clock (which decides deadlines), and the
- * metrics the topology reports to, and the drain a stopping service finishes its calls to Knot with.
+ * metrics the topology reports to, and the drain a stopping service finishes its calls to Knot with;
+ * and the Cardinal FIDO gate (off unless {@link #withFido} sets one).
  */
-public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
+public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain,
+    FidoGate fido) {
 
   public SwitchPorts {
     Objects.requireNonNull(knot, "knot");
@@ -18,6 +21,17 @@ public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, Switch
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(drain, "drain");
+    Objects.requireNonNull(fido, "fido");
+  }
+
+  /** Ports without a FIDO gate (FIDO_GATE=off). */
+  public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
+    this(knot, keyRing, clock, metrics, drain, FidoGate.off());
+  }
+
+  /** These ports with the Cardinal FIDO gate {@code gate}. */
+  public SwitchPorts withFido(FidoGate gate) {
+    return new SwitchPorts(knot, keyRing, clock, metrics, drain, gate);
   }
 
   /** Ports with a drain of their own (nothing stops them early). */

@@ -1,6 +1,9 @@
 package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.envelope.JwkSetKeyRing;
+import dev.cardswitch.fido.CardinalApiKey;
+import dev.cardswitch.fido.CardinalFidoConfig;
+import dev.cardswitch.fido.FidoGateMode;
 import dev.cardswitch.ingress.IngressConfig;
 import dev.cardswitch.knot.client.KnotClientConfig;
 import dev.cardswitch.sandbox.LifecycleWebhooks;
@@ -82,6 +85,16 @@ public final class AppConfig {
   public static final String INGRESS_BIND = "INGRESS_BIND";
   public static final String INGRESS_MAX_BODY_BYTES = "INGRESS_MAX_BODY_BYTES";
   public static final String INGRESS_PRODUCE_TIMEOUT = "INGRESS_PRODUCE_TIMEOUT";
+  /** The Cardinal FIDO gate: off (the default), audit or required (see {@link FidoGateMode}). */
+  public static final String FIDO_GATE = "FIDO_GATE";
+  /** The Cardinal API key identifier: the request JWT's iss. */
+  public static final String CARDINAL_API_KEY_ID = "CARDINAL_API_KEY_ID";
+  /** The Cardinal API key (secret): signs request JWTs and verifies Cardinal's response JWTs (HS256). */
+  public static final String CARDINAL_API_KEY = "CARDINAL_API_KEY";
+  /** A file holding the Cardinal API key, instead of CARDINAL_API_KEY (a mounted Secret). */
+  public static final String CARDINAL_API_KEY_FILE = "CARDINAL_API_KEY_FILE";
+  public static final String CARDINAL_ORG_UNIT_ID = "CARDINAL_ORG_UNIT_ID";
+  public static final String CARDINAL_RETURN_URL = "CARDINAL_RETURN_URL";
 
   public static final String DEFAULT_APPLICATION_ID = "card-switch";
   public static final String DEFAULT_DATA_DIR = ".card-switch";
@@ -145,6 +158,13 @@ public final class AppConfig {
    * overflows the listen backlog, whose retried SYNs then look like Knot time-outs.
    */
   public static final int SANDBOX_MAX_IN_FLIGHT = 512;
+  /**
+   * With FIDO on and Knot embedded (a laptop's demo), the Cardinal settings that are not given are
+   * made up, as the sandbox's Knot credentials are: the demo plays Cardinal with the same key.
+   */
+  public static final String SANDBOX_CARDINAL_API_KEY_ID = "sandbox-cardinal-api-key";
+  public static final String SANDBOX_CARDINAL_ORG_UNIT_ID = "sandbox-org-unit";
+  public static final String SANDBOX_CARDINAL_RETURN_URL = "http://127.0.0.1/fido/return";
 
   /** Every setting card-switch reads, with the Knot client's and the key ring's. */
   public static final Set<String> SETTINGS = knownSettings();
@@ -176,6 +196,11 @@ public final class AppConfig {
   private final boolean leaveGroupOnClose;
   private final boolean ingressEnabled;
   private final IngressConfig ingress;
+  private final FidoGateMode fidoGate;
+  /** Present unless FIDO_GATE is off. */
+  private final Optional<CardinalFidoConfig> cardinal;
+  /** Whether the Cardinal settings were made up for the embedded sandbox. */
+  private final boolean cardinalGenerated;
 
   private AppConfig(Settings s) {
     this.settings = s;
@@ -256,6 +281,46 @@ public final class AppConfig {
           .build();
     } catch (IllegalArgumentException e) {
       throw new SettingException("ingress", e.getMessage());
+    }
+    try {
+      this.fidoGate = FidoGateMode.parse(s.get(FIDO_GATE).orElse(null));
+    } catch (IllegalArgumentException e) {
+      throw new SettingException(FIDO_GATE, e.getMessage());
+    }
+    boolean generate = fidoGate != FidoGateMode.OFF && !knotConfigured
+        && s.get(CARDINAL_API_KEY).isEmpty() && s.get(CARDINAL_API_KEY_FILE).isEmpty();
+    this.cardinalGenerated = generate;
+    this.cardinal = fidoGate == FidoGateMode.OFF ? Optional.empty() : Optional.of(cardinal(s, generate));
+  }
+
+  /** The Cardinal settings, or (Knot embedded, no key given) the sandbox's made-up ones. */
+  private static CardinalFidoConfig cardinal(Settings s, boolean generate) {
+    String key;
+    if (generate) {
+      byte[] random = new byte[32];
+      new java.security.SecureRandom().nextBytes(random);
+      key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    } else if (s.get(CARDINAL_API_KEY_FILE).isPresent()) {
+      Path file = Path.of(s.get(CARDINAL_API_KEY_FILE).orElseThrow());
+      try {
+        key = java.nio.file.Files.readString(file).trim();
+      } catch (java.io.IOException e) {
+        throw new SettingException(CARDINAL_API_KEY_FILE, CARDINAL_API_KEY_FILE + " is " + file + ", which cannot be read ("
+            + e.getClass().getSimpleName() + "): point it at the file holding the Cardinal API key");
+      }
+    } else {
+      key = s.get(CARDINAL_API_KEY).orElse(null);
+    }
+    String keyId = s.get(CARDINAL_API_KEY_ID).orElse(generate ? SANDBOX_CARDINAL_API_KEY_ID : null);
+    String orgUnit = s.get(CARDINAL_ORG_UNIT_ID).orElse(generate ? SANDBOX_CARDINAL_ORG_UNIT_ID : null);
+    String returnUrl = s.get(CARDINAL_RETURN_URL).orElse(generate ? SANDBOX_CARDINAL_RETURN_URL : null);
+    String setting = keyId == null || keyId.isBlank() ? CARDINAL_API_KEY_ID
+        : key == null || key.isBlank() ? CARDINAL_API_KEY
+        : orgUnit == null ? CARDINAL_ORG_UNIT_ID : CARDINAL_RETURN_URL;
+    try {
+      return new CardinalFidoConfig(new CardinalApiKey(keyId, key), orgUnit, returnUrl);
+    } catch (IllegalArgumentException e) {
+      throw new SettingException(setting, e.getMessage() + " (FIDO_GATE=" + s.get(FIDO_GATE).orElse("") + ")");
     }
   }
 
@@ -349,6 +414,10 @@ public final class AppConfig {
   public boolean ingressEnabled() { return ingressEnabled; }
   /** Where and how the webhook ingress listens (whether or not it is enabled). */
   public IngressConfig ingress() { return ingress; }
+  /** The Cardinal FIDO gate's mode (FIDO_GATE). */
+  public FidoGateMode fidoGate() { return fidoGate; }
+  /** The Cardinal settings; present unless FIDO_GATE is off. */
+  public Optional<CardinalFidoConfig> cardinal() { return cardinal; }
 
   /** Whether card-switch's own envelope keys are configured (else a development key is generated). */
   public boolean cardKeysConfigured() {
@@ -385,6 +454,10 @@ public final class AppConfig {
             + (knotConfigured ? "KNOT_SECRET" : "the sandbox's secret") + ", bodies up to " + ingress.maxBodyBytes()
             + " bytes, 503 after " + ingress.produceTimeout() + " without the broker's acknowledgement)"
         : "off (" + INGRESS_ENABLED + "=false): Knot's webhooks must reach " + topology.webhookTopic() + " another way"));
+    lines.add("fido gate:       " + fidoGate.settingValue() + cardinal.map(c -> " (Cardinal API key id "
+        + c.apiKey().keyId() + ", key ****" + (cardinalGenerated ? " generated for the sandbox" : "")
+        + ", OrgUnitId " + c.orgUnitId() + ", ReturnUrl " + c.returnUrl() + "; POST /fido/jwt on the admin port)")
+        .orElse(""));
     return lines;
   }
 
@@ -422,6 +495,7 @@ public final class AppConfig {
         SANDBOX_LIFECYCLE_WEBHOOKS, SANDBOX_LIFECYCLE_DELAY, SANDBOX_LIFECYCLE_FAILURE_SHARE,
         KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
+        FIDO_GATE, CARDINAL_API_KEY_ID, CARDINAL_API_KEY, CARDINAL_API_KEY_FILE, CARDINAL_ORG_UNIT_ID, CARDINAL_RETURN_URL,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {

@@ -1,5 +1,9 @@
 package dev.cardswitch.app.runtime;
 
+import dev.cardswitch.fido.FidoGate;
+import dev.cardswitch.fido.FidoRequestMinter;
+import dev.cardswitch.fido.FidoResponseVerifier;
+import dev.cardswitch.fido.HmacIssuedJtis;
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressCounters;
@@ -103,7 +107,7 @@ public final class CardSwitchService implements AutoCloseable {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
       Topology topology = SwitchTopology.build(config.topology(),
-          new SwitchPorts(gateway, keyRing, clock, counters, drain), serdes);
+          new SwitchPorts(gateway, keyRing, clock, counters, drain).withFido(fidoGate(config, clock)), serdes);
       // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
       // instances, which forward GET /switches/{task_id} to the instance holding the task.
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
@@ -116,6 +120,9 @@ public final class CardSwitchService implements AutoCloseable {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
       streams = new KafkaStreams(topology, props);
       started.set(streams);
+      admin.handle(FidoJwtEndpoint.PATH, config.cardinal()
+          .map(c -> FidoJwtEndpoint.minting(new FidoRequestMinter(c, new HmacIssuedJtis(c.apiKey()), clock)))
+          .orElseGet(FidoJwtEndpoint::off));
       admin.handle(SwitchStatusEndpoint.PATH, config.topology().switchStatus()
           ? new SwitchStatusEndpoint(new StreamsStatusLookup(streams, self), self.host() + ":" + self.port(),
               SwitchStatusEndpoint.DEFAULT_FORWARD_TIMEOUT)
@@ -151,6 +158,14 @@ public final class CardSwitchService implements AutoCloseable {
       knot.close();
       throw e;
     }
+  }
+
+  /** The Cardinal FIDO gate FIDO_GATE asks for (off: none). */
+  static FidoGate fidoGate(AppConfig config, Clock clock) {
+    return config.cardinal()
+        .map(c -> FidoGate.of(config.fidoGate(),
+            new FidoResponseVerifier(c.apiKey(), new HmacIssuedJtis(c.apiKey()), clock)))
+        .orElse(FidoGate.off());
   }
 
   static Properties streamsProperties(AppConfig config, String bootstrapServers, TopologySerdes serdes, Clock clock,

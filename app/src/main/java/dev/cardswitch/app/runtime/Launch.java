@@ -75,7 +75,8 @@ public final class Launch implements AutoCloseable {
       CardSwitchService service = CardSwitchService.start(config, stack.bootstrapServers(), stack.registryUrl(),
           config.knotClientConfig(stack.sandboxEndpoint().orElse(null)), keyRing, stack.kafka().isPresent());
       out.println("admin endpoints: http://127.0.0.1:" + service.adminPort() + "/keys, /health, /ready, /metrics"
-          + (config.topology().switchStatus() ? ", /switches/{task_id}" : ""));
+          + (config.topology().switchStatus() ? ", /switches/{task_id}" : "")
+          + (config.cardinal().isPresent() ? ", POST " + FidoJwtEndpoint.PATH : ""));
       service.ingress().ifPresent(ingress ->
           out.println("webhook ingress: " + ingress.url("127.0.0.1") + " (give Knot this path on your public host)"));
       if (config.sandboxLifecycleWebhooks(lifecycleWebhooksByDefault)) {

@@ -20,7 +20,7 @@ final class Outcomes {
   }
 
   static SwitchOutcome switched(KnotWebhookEvent event, Instant deadline, Instant now, String topic, int partition,
-      long offset, String lastFour, KnotCallResult result, boolean resent) {
+      long offset, String lastFour, KnotCallResult result, boolean resent, String fidoCheck) {
     return base(event, deadline, now, topic, partition, offset)
         .setStatus(SwitchStatus.SWITCHED)
         .setCardLastFour(lastFour == null || lastFour.isEmpty() ? null : lastFour)
@@ -29,6 +29,7 @@ final class Outcomes {
         .setFirstAttemptAt(result.firstAttemptAt().orElse(null))
         .setLastAttemptAt(result.lastAttemptAt().orElse(null))
         .setResentAfterRestart(resent)
+        .setFidoCheck(fidoCheck)
         .build();
   }
 

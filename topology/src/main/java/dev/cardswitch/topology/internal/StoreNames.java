@@ -16,6 +16,11 @@ public final class StoreNames {
   public static final String SWITCHED = "switched-task-store";
   /** Counts the commits of a task (holds nothing, no changelog): see CommitMarker. */
   public static final String COMMIT_MARKER = "commit-marker";
+  /**
+   * Cardinal FIDO response jti → the card it was accepted for (window store): a FIDO result
+   * authorises the card whose reference carries it, no other. Kept 2 h plus a margin, past the life of any token (see FidoResponseVerifier).
+   */
+  public static final String FIDO_USED_JTI = "fido-used-jti-store";
   /** Repartition topic carrying switch requests keyed by card_id: {@code <application.id>-switch-requests-repartition}. */
   public static final String SWITCH_REQUESTS = "switch-requests";
 

@@ -7,6 +7,7 @@ import dev.cardswitch.carddoc.InvalidCardDocumentException;
 import dev.cardswitch.carddoc.Violation;
 import dev.cardswitch.deadletter.DeadLetters;
 import dev.cardswitch.envelope.EnvelopeException;
+import dev.cardswitch.fido.FidoCheck;
 import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.knot.KnotJweEncrypter;
 import dev.cardswitch.knot.KnotJwk;
@@ -65,7 +66,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 final class SwitchProcessor implements Processor<String, Candidate, String, Result> {
 
-  private record Completion(String taskKey, KnotCallResult result, Throwable error) {}
+  /** {@code fidoCheck}: the outcome's fido_check, or null with FIDO_GATE=off. */
+  private record Completion(String taskKey, KnotCallResult result, Throwable error, String fidoCheck) {}
 
   /** {@code dispatches} of an entry a clean stop left queued: never sent, so its next owner sends it as a first send. */
   static final int NEVER_SENT = -1;
@@ -92,6 +94,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   private WindowStore<String, Long> switched;
   private TimestampedKeyValueStore<String, CardReference> references;
   private CommitMarker marker;
+  /** Null with FIDO_GATE=off. */
+  private FidoJtiStore fidoJtis;
 
   SwitchProcessor(TopologyConfig config, SwitchPorts ports, InFlightLimit limit) {
     this.config = config;
@@ -108,6 +112,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.switched = context.getStateStore(StoreNames.SWITCHED);
     this.references = context.getStateStore(StoreNames.CARD_REFERENCES);
     this.marker = context.getStateStore(StoreNames.COMMIT_MARKER);
+    if (ports.fido().checks()) {
+      this.fidoJtis = new FidoJtiStore(context.getStateStore(StoreNames.FIDO_USED_JTI), ports.clock());
+    }
     context.schedule(config.completionInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
       queueRestoredSwitches();
       forwardCompletions();
@@ -220,6 +227,21 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       return;
     }
     CardReference reference = stored.value();
+    String fidoCheck = null;
+    if (ports.fido().checks()) {
+      // Before the envelope is opened: a card that may not go is never decrypted. Stateless but for
+      // the jti store; no network, nothing blocks.
+      FidoCheck check = ports.fido().check(reference.getFidoResponseJwt(), fidoJtis, cardId);
+      if (!check.passed() && ports.fido().required()) {
+        fail(taskKey, DeadLetters.draft(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED,
+                "FIDO_GATE=required and the Cardinal FIDO check " + check.reason() + " failed"
+                    + (check.referenceId() == null ? "" : " for ReferenceId " + check.referenceId()) + ": "
+                    + check.detail(), now)
+            .request(request).cardLastFour(reference.getLastFour()));
+        return;
+      }
+      fidoCheck = check.outcomeValue();
+    }
     CardDocument document;
     byte[] clear = null;
     try {
@@ -260,11 +282,11 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       // Left by a clean stop: this is its first send, and from now on a restart must count it as sent.
       pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(0).setDispatchedAt(now).build());
     }
-    send(taskKey, request, document);
+    send(taskKey, request, document, fidoCheck);
   }
 
   /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
-  private void send(String taskKey, SwitchRequest request, CardDocument document) {
+  private void send(String taskKey, SwitchRequest request, CardDocument document, String fidoCheck) {
     ports.metrics().inFlight(1);
     ports.drain().callStarted();
     unsettledHere++;
@@ -279,7 +301,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       document.close();
       limit.release();
       ports.metrics().inFlight(-1);
-      completions.add(new Completion(taskKey, result, error));
+      completions.add(new Completion(taskKey, result, error, fidoCheck));
     });
   }
 
@@ -337,7 +359,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       ports.metrics().outcome("SWITCHED");
       context.forward(new Record<>(completion.taskKey(), Result.of(Outcomes.switched(request.getEvent(),
           request.getDeadlineAt(), now, request.getSourceTopic(), request.getSourcePartition(),
-          request.getSourceOffset(), entry.getCardLastFour(), result, resent)), timestamp));
+          request.getSourceOffset(), entry.getCardLastFour(), result, resent, completion.fidoCheck())), timestamp));
       return;
     }
     DeadLetterReason reason = switch (result.outcome()) {

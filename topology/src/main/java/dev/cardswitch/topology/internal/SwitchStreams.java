@@ -71,6 +71,10 @@ public final class SwitchStreams {
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(StoreNames.SWITCHED, retention, Duration.ofMillis(1), false),
         keys, Serdes.Long()));
+    // Always there, whatever FIDO_GATE says, so that turning the gate on changes no topology.
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(StoreNames.FIDO_USED_JTI, FidoJtiStore.RETENTION, Duration.ofMillis(1), false),
+        keys, Serdes.String()));
 
     KStream<String, KnotWebhookEvent> events = builder.stream(config.webhookTopic(),
         Consumed.with(keys, serdes.event()).withName("webhooks-source"));
@@ -109,7 +113,7 @@ public final class SwitchStreams {
         .merge(released, Named.as("switch-candidates"))
         .process(() -> new SwitchProcessor(config, ports, limit), Named.as("switch"),
             StoreNames.WAITING, StoreNames.PENDING, StoreNames.SWITCHED, StoreNames.CARD_REFERENCES,
-            StoreNames.COMMIT_MARKER);
+            StoreNames.COMMIT_MARKER, StoreNames.FIDO_USED_JTI);
     results.split(Named.as("result-"))
         .branch((k, v) -> v.outcome() != null, Branched.withConsumer(s -> s
             .mapValues(Result::outcome, Named.as("result-outcome-value"))

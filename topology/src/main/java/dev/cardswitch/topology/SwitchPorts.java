@@ -2,15 +2,19 @@ package dev.cardswitch.topology;
 
 import dev.cardswitch.envelope.KeyRing;
 import dev.cardswitch.knot.KnotGateway;
+import dev.cardswitch.vault.CardVault;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
  * The narrow interfaces the topology is driven through, so tests can drive it: Knot (where cards
  * go), the key ring (which opens card envelopes), the clock (which decides deadlines), and the
- * metrics the topology reports to, and the drain a stopping service finishes its calls to Knot with.
+ * metrics the topology reports to, and the drain a stopping service finishes its calls to Knot with;
+ * and the card vault, where a card reference carrying a {@code card_token} is looked up
+ * ({@link CardVault#NONE} in a deployment without one).
  */
-public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
+public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain,
+    CardVault vault) {
 
   public SwitchPorts {
     Objects.requireNonNull(knot, "knot");
@@ -18,6 +22,12 @@ public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, Switch
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(drain, "drain");
+    Objects.requireNonNull(vault, "vault");
+  }
+
+  /** Ports without a card vault: card references must carry their card in an envelope. */
+  public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
+    this(knot, keyRing, clock, metrics, drain, CardVault.NONE);
   }
 
   /** Ports with a drain of their own (nothing stops them early). */

@@ -340,8 +340,13 @@ public final class CardVaultClient implements CardVault, AutoCloseable {
     long capMillis = Math.min(CardVaultClientConfig.BACKOFF_CAP.toMillis(),
         CardVaultClientConfig.BACKOFF_BASE.toMillis() << Math.min(attempt, 10));
     Duration backoff = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capMillis + 1));
-    if (clock.instant().plus(backoff).plus(config.callTimeout()).isAfter(deadline)) {
+    if (attempt >= config.maxAttempts()) {
       return Step.fail(failure);
+    }
+    if (clock.instant().plus(backoff).plus(config.callTimeout()).isAfter(deadline)) {
+      // Not DEADLINE_EXCEEDED: the platform failed; the window only leaves no room to ask it again.
+      return Step.fail(new CardVaultException(failure.deadLetterReason(), failure.getMessage()
+          + "; no further attempt fits in the window (each needs CARD_VAULT_CALL_TIMEOUT)", failure.httpStatus(), null));
     }
     return new Step(null, failure, backoff);
   }

@@ -3,11 +3,13 @@ package dev.cardswitch.app;
 import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.Launch;
+import dev.cardswitch.demo.CardVaultLoader;
 import dev.cardswitch.demo.Demo;
 import dev.cardswitch.demo.DemoReport;
 import dev.cardswitch.demo.DemoSettings;
 import dev.cardswitch.demo.DemoTargets;
 import dev.cardswitch.ingress.WebhookIngress;
+import dev.cardswitch.vault.standin.CardVaultStandIn;
 import java.io.PrintStream;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -41,6 +43,12 @@ public final class DemoCommand extends SettingsCommand {
       "signed as Knot signs them, to card-switch's webhook ingress (the default)."})
   boolean directToKafka;
 
+  @Option(names = "--vault", description = {
+      "Card-vault lookup mode (CARD_SOURCE=vault): the cards go to the card-management platform",
+      "(the embedded stand-in unless CARD_VAULT_BASE_URL is set), the card references carry only",
+      "a card token, and a share of unknown tokens ends as CARD_NOT_FOUND dead letters."})
+  boolean vault;
+
   private DemoSettings demo;
 
   @Override
@@ -50,6 +58,9 @@ public final class DemoCommand extends SettingsCommand {
 
   @Override
   int run(AppConfig config) throws Exception {
+    if (vault && !config.cardVault()) {
+      config = AppConfig.from(config.settings().with(java.util.Map.of(AppConfig.CARD_SOURCE, "vault")));
+    }
     PrintStream out = System.out;
     PrintStream err = System.err;
     try (Launch launch = Launch.start(config, err, true).awaitRunning(Duration.ofMinutes(2))) {
@@ -68,7 +79,15 @@ public final class DemoCommand extends SettingsCommand {
       DemoSettings settings = lifecycle
           ? demo.toBuilder().lifecycleWait(config.sandboxLifecycleDelay().plus(DemoSettings.DEFAULT_MARGIN)).build()
           : demo;
-      DemoReport report = Demo.run(settings, targets, out, err);
+      CardVaultLoader loader = null;
+      if (vault) {
+        // Only the embedded stand-in can be loaded from here; a real platform holds the issuer's cards.
+        CardVaultStandIn standIn = launch.stack().vaultStandIn().orElseThrow(() -> new CardSwitchException(
+            "CARD_VAULT_NOT_EMBEDDED", "demo --vault loads its cards into the embedded card vault stand-in, but"
+                + " CARD_VAULT_BASE_URL points at a real platform: unset it for the demo"));
+        loader = standIn::putCard;
+      }
+      DemoReport report = Demo.run(settings, targets, loader, out, err);
       out.flush();
       return report.exitCode();
     }

@@ -12,7 +12,9 @@ public enum ExpectedResult {
   /** A card id without any reference: dead-lettered once the window closes. */
   NO_CARD_REFERENCE(TaskResult.of(DeadLetterReason.NO_CARD_REFERENCE)),
   /** A card document breaking one of Knot's rules: dead-lettered without calling Knot. */
-  INVALID_CARD_DATA(TaskResult.of(DeadLetterReason.INVALID_CARD_DATA));
+  INVALID_CARD_DATA(TaskResult.of(DeadLetterReason.INVALID_CARD_DATA)),
+  /** Card-vault lookup mode: a reference whose token the card-management platform does not know. */
+  CARD_NOT_FOUND(TaskResult.of(DeadLetterReason.CARD_NOT_FOUND));
 
   private final TaskResult result;
 

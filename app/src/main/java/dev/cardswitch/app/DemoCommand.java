@@ -3,6 +3,7 @@ package dev.cardswitch.app;
 import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.app.runtime.Launch;
+import dev.cardswitch.demo.CardVaultLoader;
 import dev.cardswitch.demo.Demo;
 import dev.cardswitch.demo.DemoCardinal;
 import dev.cardswitch.demo.DemoPlan;
@@ -10,6 +11,7 @@ import dev.cardswitch.demo.DemoReport;
 import dev.cardswitch.demo.DemoSettings;
 import dev.cardswitch.demo.DemoTargets;
 import dev.cardswitch.ingress.WebhookIngress;
+import dev.cardswitch.vault.standin.CardVaultStandIn;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,16 +54,25 @@ public final class DemoCommand extends SettingsCommand {
       "a FIDO result; with required, " + DemoPlan.FIDO_FAILED_PERCENT + " % of the cards a failed one (CARDHOLDER_NOT_AUTHENTICATED)."})
   String fido;
 
+  @Option(names = "--vault", description = {
+      "Card-vault lookup mode (CARD_SOURCE=vault): the cards go to the card-management platform",
+      "(the embedded stand-in unless CARD_VAULT_BASE_URL is set), the card references carry only",
+      "a card token, and a share of unknown tokens ends as CARD_NOT_FOUND dead letters."})
+  boolean vault;
+
   private DemoSettings demo;
 
   @Override
   List<String> settingFlags() {
-    if (fido == null) {
-      return settings;
-    }
     List<String> flags = new ArrayList<>(settings);
-    flags.add("--fido-gate");
-    flags.add(fido);
+    if (fido != null) {
+      flags.add("--fido-gate");
+      flags.add(fido);
+    }
+    if (vault) {
+      flags.add("--card-source");
+      flags.add("vault");
+    }
     return flags;
   }
 
@@ -93,7 +104,15 @@ public final class DemoCommand extends SettingsCommand {
       // The service's own Cardinal settings (generated for the sandbox unless configured): the demo
       // signs as Cardinal with the same key, as Cardinal does with the merchant's.
       config.cardinal().ifPresent(c -> settings.fido(new DemoCardinal(c, config.fidoGate(), Clock.systemUTC())));
-      DemoReport report = Demo.run(settings.build(), targets, out, err);
+      CardVaultLoader loader = null;
+      if (vault) {
+        // Only the embedded stand-in can be loaded from here; a real platform holds the issuer's cards.
+        CardVaultStandIn standIn = launch.stack().vaultStandIn().orElseThrow(() -> new CardSwitchException(
+            "CARD_VAULT_NOT_EMBEDDED", "demo --vault loads its cards into the embedded card vault stand-in, but"
+                + " CARD_VAULT_BASE_URL points at a real platform: unset it for the demo"));
+        loader = standIn::putCard;
+      }
+      DemoReport report = Demo.run(settings.build(), targets, loader, out, err);
       out.flush();
       return report.exitCode();
     }

@@ -49,8 +49,22 @@ public final class Demo {
     return run(settings, targets, out, err, Clock.systemUTC());
   }
 
+  /**
+   * The same in card-vault lookup mode: the cards go to {@code vault}, the references carry only their
+   * tokens, and a planned share of unknown tokens ends as {@code CARD_NOT_FOUND}; null: envelopes.
+   */
+  public static DemoReport run(
+      DemoSettings settings, DemoTargets targets, CardVaultLoader vault, PrintStream out, PrintStream err) {
+    return run(settings, targets, vault, out, err, Clock.systemUTC());
+  }
+
   static DemoReport run(
       DemoSettings settings, DemoTargets targets, PrintStream out, PrintStream err, Clock clock) {
+    return run(settings, targets, null, out, err, clock);
+  }
+
+  static DemoReport run(DemoSettings settings, DemoTargets targets, CardVaultLoader vault, PrintStream out,
+      PrintStream err, Clock clock) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(targets, "targets");
     Objects.requireNonNull(out, "out");
@@ -75,7 +89,7 @@ public final class Demo {
           + " reference carries a FIDO response JWT" + (settings.fido().required()
               ? ", " + DemoPlan.FIDO_FAILED_PERCENT + " % of the cards a failed one (CARDHOLDER_NOT_AUTHENTICATED)" : ""));
     }
-    DemoPlan plan = generate(settings, targets, err, clock, runMillis);
+    DemoPlan plan = generate(settings, targets, vault, err, clock, runMillis);
 
     TopologySerdes serdes = TopologySerdes.of(targets.registry());
     KnotSandbox sandbox = targets.sandbox();
@@ -199,8 +213,8 @@ public final class Demo {
     }
   }
 
-  private static DemoPlan generate(
-      DemoSettings settings, DemoTargets targets, PrintStream err, Clock clock, long runMillis) {
+  private static DemoPlan generate(DemoSettings settings, DemoTargets targets, CardVaultLoader vault, PrintStream err,
+      Clock clock, long runMillis) {
     ProgressBar[] bar = new ProgressBar[1];
     DemoPlan plan =
         DemoPlan.builder(targets.servicePublicKey())
@@ -210,6 +224,7 @@ public final class Demo {
             .runTag(Long.toString(runMillis, 36))
             .clock(clock)
             .fido(settings.fido())
+            .cardVault(vault)
             .progress(
                 (done, total) -> {
                   if (bar[0] == null) {

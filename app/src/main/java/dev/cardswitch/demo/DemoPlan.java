@@ -38,7 +38,11 @@ import java.util.UUID;
  *   <li>the rest valid: {@link ExpectedResult#SWITCHED}.
  * </ul>
  *
- * The shares are exact (rounded to whole events) and the events shuffled. About a quarter of the
+ * In card-vault lookup mode ({@link Builder#cardVault}) the references carry only a {@code card_token}
+ * (their documents go to the vault instead of into an envelope), and {@value #UNKNOWN_TOKEN_PERCENT} %
+ * more events are for a card whose token the vault does not know: {@link ExpectedResult#CARD_NOT_FOUND}.
+ *
+ * <p>The shares are exact (rounded to whole events) and the events shuffled. About a quarter of the
  * events with a valid card come from a cardholder switching the same card at another merchant (up
  * to {@value #MAX_EVENTS_PER_CARD} merchants per card), so several events join one reference.
  *
@@ -59,6 +63,8 @@ public final class DemoPlan {
   public static final int INVALID_CARD_PERCENT = 3;
   /** With FIDO required: the share of cards whose cardholder did not authenticate. */
   public static final int FIDO_FAILED_PERCENT = 3;
+  /** Card-vault lookup mode only: events for a reference whose token the vault does not hold. */
+  public static final int UNKNOWN_TOKEN_PERCENT = 3;
 
   /** Share of the events with a valid card that reuse an earlier card at another merchant. */
   public static final double REPEAT_CARD_SHARE = 0.25;
@@ -185,6 +191,16 @@ public final class DemoPlan {
     private int unknownCardPercent = UNKNOWN_CARD_PERCENT;
     private int invalidCardPercent = INVALID_CARD_PERCENT;
     private DemoCardinal fido;
+    private CardVaultLoader cardVault;
+
+    /**
+     * Card-vault lookup mode: each referenced card's document goes to {@code vault} under a token, and
+     * its reference carries only that token (an empty envelope); null: envelopes (the default).
+     */
+    public Builder cardVault(CardVaultLoader vault) {
+      this.cardVault = vault;
+      return this;
+    }
 
     private Builder(ECKey servicePublicKey) {
       this.servicePublicKey = Objects.requireNonNull(servicePublicKey, "servicePublicKey");
@@ -317,6 +333,11 @@ public final class DemoPlan {
                 DemoCardinal.Failure.values()[fidoFailures++ % DemoCardinal.Failure.values().length];
             merchant = card.nextMerchant(random);
           }
+          case CARD_NOT_FOUND -> {
+            card = newCard(cards, random, null, true);
+            card.tokenUnknown = true;
+            merchant = card.nextMerchant(random);
+          }
           default -> throw new IllegalStateException("no plan for " + expected);
         }
         planned.add(
@@ -367,8 +388,11 @@ public final class DemoPlan {
       mix.addAll(Collections.nCopies(skipped, ExpectedResult.SKIPPED));
       mix.addAll(Collections.nCopies(unknown, ExpectedResult.NO_CARD_REFERENCE));
       mix.addAll(Collections.nCopies(invalid, ExpectedResult.INVALID_CARD_DATA));
-      mix.addAll(
-          Collections.nCopies(events - skipped - unknown - invalid - unauthenticated, ExpectedResult.SWITCHED));
+      int unknownToken = cardVault == null ? 0
+          : Math.min(share(UNKNOWN_TOKEN_PERCENT), events - skipped - unknown - invalid - unauthenticated);
+      mix.addAll(Collections.nCopies(unknownToken, ExpectedResult.CARD_NOT_FOUND));
+      mix.addAll(Collections.nCopies(events - skipped - unknown - invalid - unauthenticated - unknownToken,
+          ExpectedResult.SWITCHED));
       Collections.shuffle(mix, random);
       return mix;
     }
@@ -399,12 +423,18 @@ public final class DemoPlan {
         try (CardDocument document = documents.next(card.broken)) {
           byte[] json = document.toJson();
           try {
+            String token = "tok-" + card.cardId;
+            if (cardVault != null && !card.tokenUnknown) {
+              cardVault.put(token, json);
+            }
             references.add(
                 CardReference.newBuilder()
                     .setCardId(card.cardId)
                     .setExternalUserId(card.userId)
                     .setLastFour(document.lastFour())
-                    .setCardEnvelope(encrypter.encrypt(json))
+                    // Vault mode: no card data on Kafka at all, not even sealed.
+                    .setCardEnvelope(cardVault == null ? encrypter.encrypt(json) : "")
+                    .setCardToken(cardVault == null ? null : token)
                     .setFidoResponseJwt(fido == null ? null
                         : card.fidoFailure == null ? fido.authenticated(card.cardId)
                         : fido.failed(card.cardId, card.fidoFailure))
@@ -436,6 +466,8 @@ public final class DemoPlan {
     final Set<Merchant> merchants = new HashSet<>();
     /** How the card's FIDO result fails, or null when it passes. */
     DemoCardinal.Failure fidoFailure;
+    /** Vault mode: the reference's token is not loaded into the vault. */
+    boolean tokenUnknown;
 
     CardPlan(String cardId, String userId, InvalidCardRule broken, boolean referenced) {
       this.cardId = cardId;

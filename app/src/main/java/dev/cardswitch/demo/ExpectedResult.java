@@ -14,7 +14,9 @@ public enum ExpectedResult {
   /** A card document breaking one of Knot's rules: dead-lettered without calling Knot. */
   INVALID_CARD_DATA(TaskResult.of(DeadLetterReason.INVALID_CARD_DATA)),
   /** With FIDO_GATE=required, a card whose reference carries a failed (or no) Cardinal FIDO result. */
-  CARDHOLDER_NOT_AUTHENTICATED(TaskResult.of(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED));
+  CARDHOLDER_NOT_AUTHENTICATED(TaskResult.of(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED)),
+  /** Card-vault lookup mode: a reference whose token the card-management platform does not know. */
+  CARD_NOT_FOUND(TaskResult.of(DeadLetterReason.CARD_NOT_FOUND));
 
   private final TaskResult result;
 

@@ -37,7 +37,9 @@ class CardSwitchChartTest {
   private static final String FULLNAME = ChartRenderer.RELEASE + "-card-switch";
   /** Settings whose values are secret: never in values, only from the Secret. */
   private static final Set<String> SECRET_SETTINGS = Set.of(KnotClientConfig.KNOT_CLIENT_ID, KnotClientConfig.KNOT_SECRET,
-      AppConfig.SCHEMA_REGISTRY_USER_INFO, JwkSetKeyRing.CARD_KEYS, AppConfig.CARDINAL_API_KEY);
+      AppConfig.SCHEMA_REGISTRY_USER_INFO, JwkSetKeyRing.CARD_KEYS, AppConfig.CARDINAL_API_KEY,
+      dev.cardswitch.vault.client.CardVaultClientConfig.CARD_VAULT_CLIENT_ID,
+      dev.cardswitch.vault.client.CardVaultClientConfig.CARD_VAULT_SECRET);
   /** Settings the chart sets itself from the pod, the volume and the Secret's mount. */
   private static final Set<String> CHART_SETTINGS = Set.of(AppConfig.INSTANCE_ID, AppConfig.ADMIN_ADVERTISED_HOST,
       AppConfig.DATA_DIR, AppConfig.STATE_DIR, JwkSetKeyRing.CARD_KEYS_FILE);
@@ -111,7 +113,9 @@ class CardSwitchChartTest {
     assertTrue(m.ofKind("Secret").isEmpty(), "the chart renders no Secret: it references an existing one");
     assertTrue(m.ofKind("ConfigMap").isEmpty(), "no ConfigMap either");
     for (String name : List.of(KnotClientConfig.KNOT_CLIENT_ID, KnotClientConfig.KNOT_SECRET, AppConfig.SCHEMA_REGISTRY_USER_INFO,
-        AppConfig.CARDINAL_API_KEY)) {
+        AppConfig.CARDINAL_API_KEY,
+        dev.cardswitch.vault.client.CardVaultClientConfig.CARD_VAULT_CLIENT_ID,
+        dev.cardswitch.vault.client.CardVaultClientConfig.CARD_VAULT_SECRET)) {
       JsonNode env = m.env(name);
       assertFalse(env.has("value"), name + " has a value in plain text: " + env);
       assertEquals("card-switch-secrets", env.path("valueFrom").path("secretKeyRef").path("name").asText(), name + ": " + env);

@@ -50,7 +50,7 @@ public final class DeadLetters {
   public static boolean replayable(DeadLetterReason reason) {
     return switch (reason) {
       case NO_CARD_REFERENCE, UNKNOWN_ENVELOPE_KEY, DEADLINE_EXCEEDED, KNOT_UNAVAILABLE, KNOT_AUTH_FAILED,
-          INTERNAL_ERROR -> true;
+          INTERNAL_ERROR, CARD_VAULT_UNAVAILABLE, CARD_NOT_FOUND, CARD_VAULT_RESPONSE_INVALID -> true;
       // A new Cardinal FIDO result in the card reference lets the replay through.
       case CARDHOLDER_NOT_AUTHENTICATED -> true;
       case MALFORMED_EVENT, MALFORMED_CARD_REFERENCE, UNDECRYPTABLE_ENVELOPE, INVALID_CARD_DATA, KNOT_REJECTED,

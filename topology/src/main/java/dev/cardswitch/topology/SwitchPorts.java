@@ -3,6 +3,7 @@ package dev.cardswitch.topology;
 import dev.cardswitch.envelope.KeyRing;
 import dev.cardswitch.fido.FidoGate;
 import dev.cardswitch.knot.KnotGateway;
+import dev.cardswitch.vault.CardVault;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -10,10 +11,12 @@ import java.util.Objects;
  * The narrow interfaces the topology is driven through, so tests can drive it: Knot (where cards
  * go), the key ring (which opens card envelopes), the clock (which decides deadlines), and the
  * metrics the topology reports to, and the drain a stopping service finishes its calls to Knot with;
- * and the Cardinal FIDO gate (off unless {@link #withFido} sets one).
+ * the card vault, where a card reference carrying a {@code card_token} is looked up
+ * ({@link CardVault#NONE} in a deployment without one); and the Cardinal FIDO gate (off unless
+ * {@link #withFido} sets one).
  */
 public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain,
-    FidoGate fido) {
+    CardVault vault, FidoGate fido) {
 
   public SwitchPorts {
     Objects.requireNonNull(knot, "knot");
@@ -21,21 +24,28 @@ public record SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, Switch
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(drain, "drain");
+    Objects.requireNonNull(vault, "vault");
     Objects.requireNonNull(fido, "fido");
   }
 
   /** Ports without a FIDO gate (FIDO_GATE=off). */
-  public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
-    this(knot, keyRing, clock, metrics, drain, FidoGate.off());
+  public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain,
+      CardVault vault) {
+    this(knot, keyRing, clock, metrics, drain, vault, FidoGate.off());
   }
 
-  /** These ports with the Cardinal FIDO gate {@code gate}. */
-  public SwitchPorts withFido(FidoGate gate) {
-    return new SwitchPorts(knot, keyRing, clock, metrics, drain, gate);
+  /** Ports without a card vault (card references must carry their card in an envelope) nor a FIDO gate. */
+  public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics, CallDrain drain) {
+    this(knot, keyRing, clock, metrics, drain, CardVault.NONE);
   }
 
   /** Ports with a drain of their own (nothing stops them early). */
   public SwitchPorts(KnotGateway knot, KeyRing keyRing, Clock clock, SwitchMetrics metrics) {
     this(knot, keyRing, clock, metrics, new CallDrain());
+  }
+
+  /** These ports with the Cardinal FIDO gate {@code gate}. */
+  public SwitchPorts withFido(FidoGate gate) {
+    return new SwitchPorts(knot, keyRing, clock, metrics, drain, vault, gate);
   }
 }

@@ -8,6 +8,8 @@ import dev.cardswitch.ingress.IngressConfig;
 import dev.cardswitch.knot.client.KnotClientConfig;
 import dev.cardswitch.sandbox.LifecycleWebhooks;
 import dev.cardswitch.topology.TopologyConfig;
+import dev.cardswitch.vault.client.CardVaultClientConfig;
+import dev.cardswitch.vault.client.CardVaultCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,14 @@ public final class AppConfig {
   public static final String SWITCH_STATUS_RETENTION = "SWITCH_STATUS_RETENTION";
   /** How long a switch waits for Knot's CARD_UPDATED or CARD_FAILED before it is closed as NO_CONFIRMATION. */
   public static final String LIFECYCLE_CONFIRMATION_TIMEOUT = "LIFECYCLE_CONFIRMATION_TIMEOUT";
+  /**
+   * Where cards come from: {@code envelope} (the default: card references carry the card in a JWE) or
+   * {@code vault} (card-vault lookup mode: a reference with a {@code card_token} is looked up in the
+   * card-management platform at {@code CARD_VAULT_BASE_URL}, or in the embedded stand-in when unset).
+   * Per record, a reference with a token is always looked up; this setting says whether a vault exists.
+   */
+  public static final String CARD_SOURCE = "CARD_SOURCE";
+  public static final String DEFAULT_CARD_SOURCE = "envelope";
   public static final String KAFKA_PORT = "KAFKA_PORT";
   public static final String SCHEMA_REGISTRY_PORT = "SCHEMA_REGISTRY_PORT";
   public static final String SANDBOX_PORT = "SANDBOX_PORT";
@@ -204,6 +214,7 @@ public final class AppConfig {
 
   private AppConfig(Settings s) {
     this.settings = s;
+    this.cardVault = readCardSource(s);
     this.kafkaBootstrapServers = s.get(KAFKA_BOOTSTRAP_SERVERS);
     this.schemaRegistryUrl = s.get(SCHEMA_REGISTRY_URL);
     this.knotConfigured = s.get(KnotClientConfig.KNOT_BASE_URL).isPresent();
@@ -328,8 +339,84 @@ public final class AppConfig {
   public static AppConfig from(Settings settings) {
     AppConfig config = new AppConfig(settings);
     config.knotClientConfig(null); // validates the Knot settings now, not at the first call
+    config.cardVaultClientConfig(null); // and the card vault's
     return config;
   }
+
+  // ---- card-vault lookup mode (issue 10) ----
+
+  private final boolean cardVault;
+
+  private static boolean readCardSource(Settings s) {
+    String source = s.get(CARD_SOURCE, DEFAULT_CARD_SOURCE).toLowerCase(Locale.ROOT);
+    if (!Set.of("envelope", "vault").contains(source)) {
+      throw new SettingException(CARD_SOURCE, CARD_SOURCE + " is \"" + source
+          + "\": use envelope (cards in card_envelope, the default) or vault (cards looked up by card_token)");
+    }
+    if (source.equals("envelope") && s.get(CardVaultClientConfig.CARD_VAULT_BASE_URL).isPresent()) {
+      throw new SettingException(CARD_SOURCE, CardVaultClientConfig.CARD_VAULT_BASE_URL + " is set but " + CARD_SOURCE
+          + " is envelope: set " + CARD_SOURCE + "=vault to look cards up there, or unset "
+          + CardVaultClientConfig.CARD_VAULT_BASE_URL);
+    }
+    return source.equals("vault");
+  }
+
+  /** Whether card-vault lookup mode is on ({@code CARD_SOURCE=vault}). */
+  public boolean cardVault() { return cardVault; }
+
+  /** Whether a real card-management platform is configured ({@code CARD_VAULT_BASE_URL}); else the stand-in is embedded. */
+  public boolean cardVaultConfigured() {
+    return settings.get(CardVaultClientConfig.CARD_VAULT_BASE_URL).isPresent();
+  }
+
+  /**
+   * The card-vault client's configuration, or null when {@code CARD_SOURCE=envelope}: from the settings
+   * when the platform is configured; else pointing at the embedded stand-in ({@code standIn}; null to
+   * validate only).
+   */
+  public CardVaultClientConfig cardVaultClientConfig(CardVaultCredentialsAt standIn) {
+    if (!cardVault) {
+      return null;
+    }
+    Duration timeout = settings.duration(CardVaultClientConfig.CARD_VAULT_CALL_TIMEOUT,
+        CardVaultClientConfig.DEFAULT_CARD_VAULT_CALL_TIMEOUT);
+    int attempts = settings.intValue(CardVaultClientConfig.CARD_VAULT_MAX_ATTEMPTS,
+        CardVaultClientConfig.DEFAULT_CARD_VAULT_MAX_ATTEMPTS, 1);
+    java.net.URI url;
+    CardVaultCredentials credentials;
+    if (cardVaultConfigured()) {
+      String raw = settings.get(CardVaultClientConfig.CARD_VAULT_BASE_URL).orElseThrow();
+      try {
+        url = java.net.URI.create(raw);
+      } catch (IllegalArgumentException e) {
+        throw new SettingException(CardVaultClientConfig.CARD_VAULT_BASE_URL, CardVaultClientConfig.CARD_VAULT_BASE_URL
+            + " is \"" + raw + "\": give the card-management platform's address, e.g. https://cards.example.com");
+      }
+      Optional<String> id = settings.get(CardVaultClientConfig.CARD_VAULT_CLIENT_ID);
+      Optional<String> secret = settings.get(CardVaultClientConfig.CARD_VAULT_SECRET);
+      if (id.isEmpty() || secret.isEmpty()) {
+        String missing = id.isEmpty() ? CardVaultClientConfig.CARD_VAULT_CLIENT_ID : CardVaultClientConfig.CARD_VAULT_SECRET;
+        throw new SettingException(missing, missing + " is not set: export it (the card-management platform's API"
+            + " credentials), or unset " + CardVaultClientConfig.CARD_VAULT_BASE_URL + " to use the embedded stand-in");
+      }
+      try {
+        credentials = new CardVaultCredentials(id.get(), secret.get());
+      } catch (IllegalArgumentException e) {
+        throw new SettingException(CardVaultClientConfig.CARD_VAULT_CLIENT_ID, e.getMessage()
+            + ": fix CARD_VAULT_CLIENT_ID / CARD_VAULT_SECRET");
+      }
+    } else if (standIn == null) { // validation only
+      url = java.net.URI.create("http://127.0.0.1:1");
+      credentials = new CardVaultCredentials("stand-in", "stand-in");
+    } else {
+      url = java.net.URI.create(standIn.baseUrl());
+      credentials = standIn.credentials();
+    }
+    return CardVaultClientConfig.builder(url, credentials).callTimeout(timeout).maxAttempts(attempts).build();
+  }
+
+  /** Where a card vault listens and the credentials it takes (the embedded stand-in's). */
+  public record CardVaultCredentialsAt(String baseUrl, CardVaultCredentials credentials) {}
 
   /**
    * The Knot client's configuration: from the settings when Knot is configured; else pointing at
@@ -437,6 +524,12 @@ public final class AppConfig {
             + settings.get(KnotClientConfig.KNOT_CLIENT_ID).orElse("?") + ", secret ****)"
         : "embedded Knot sandbox on 127.0.0.1:" + sandboxPort)
         + (knotBlockingBaseline ? " (" + KNOT_BLOCKING_BASELINE + ": every call blocks a stream thread, for benchmarks only)" : ""));
+    if (cardVault) {
+      lines.add("card vault:      " + (cardVaultConfigured()
+          ? settings.get(CardVaultClientConfig.CARD_VAULT_BASE_URL).orElseThrow() + " (client id "
+              + settings.get(CardVaultClientConfig.CARD_VAULT_CLIENT_ID).orElse("?") + ", secret ****)"
+          : "embedded card vault stand-in on 127.0.0.1") + " (CARD_SOURCE=vault: references with a card_token are looked up)");
+    }
     lines.add("card keys:       " + (settings.get(JwkSetKeyRing.CARD_KEYS_FILE).map(f -> "JWK set file " + f)
         .or(() -> settings.get(JwkSetKeyRing.CARD_KEYS).map(k -> "JWK set from CARD_KEYS (****)"))
         .orElse("development key in " + dataDir.resolve("dev-card-keys.json") + " (set CARD_KEYS_FILE in production)")));
@@ -493,7 +586,9 @@ public final class AppConfig {
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, LIFECYCLE_CONFIRMATION_TIMEOUT, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         SANDBOX_LIFECYCLE_WEBHOOKS, SANDBOX_LIFECYCLE_DELAY, SANDBOX_LIFECYCLE_FAILURE_SHARE,
-        KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
+        KNOT_BLOCKING_BASELINE, CARD_SOURCE, CardVaultClientConfig.CARD_VAULT_BASE_URL,
+        CardVaultClientConfig.CARD_VAULT_CLIENT_ID, CardVaultClientConfig.CARD_VAULT_SECRET,
+        CardVaultClientConfig.CARD_VAULT_CALL_TIMEOUT, CardVaultClientConfig.CARD_VAULT_MAX_ATTEMPTS, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
         FIDO_GATE, CARDINAL_API_KEY_ID, CARDINAL_API_KEY, CARDINAL_API_KEY_FILE, CARDINAL_ORG_UNIT_ID, CARDINAL_RETURN_URL,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));

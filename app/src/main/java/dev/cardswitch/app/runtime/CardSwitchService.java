@@ -37,6 +37,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import dev.cardswitch.vault.CardVault;
+import dev.cardswitch.vault.client.CardVaultClient;
+import dev.cardswitch.vault.client.CardVaultClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,8 @@ public final class CardSwitchService implements AutoCloseable {
   private final CallDrain drain;
   private final Duration drainTimeout;
   private final WebhookIngress ingress;
+  /** The card vault client in card-vault lookup mode, else null; closed with the Knot client. */
+  private volatile CardVaultClient vault;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
       JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress, CallDrain drain,
@@ -89,6 +94,15 @@ public final class CardSwitchService implements AutoCloseable {
    */
   public static CardSwitchService start(AppConfig config, String bootstrapServers, String registryUrl,
       KnotClientConfig knotConfig, JwkSetKeyRing keyRing, boolean embeddedKafka) {
+    return start(config, bootstrapServers, registryUrl, knotConfig, null, keyRing, embeddedKafka);
+  }
+
+  /**
+   * The same, in card-vault lookup mode when {@code vaultConfig} is not null (the card vault client is
+   * the service's, closed with it); null: no vault ({@link CardVault#NONE}).
+   */
+  public static CardSwitchService start(AppConfig config, String bootstrapServers, String registryUrl,
+      KnotClientConfig knotConfig, CardVaultClientConfig vaultConfig, JwkSetKeyRing keyRing, boolean embeddedKafka) {
     int replication = embeddedKafka ? 1 : config.topicReplicationFactor();
     Topics.ensure(bootstrapServers, config.topology(), config.topicPartitions(), replication);
     SchemaRegistryConfig.Builder registryConfig = SchemaRegistryConfig.builder(registryUrl);
@@ -98,6 +112,7 @@ public final class CardSwitchService implements AutoCloseable {
     SwitchCounters counters = new SwitchCounters();
     Clock clock = Clock.systemUTC();
     KnotClient knot = KnotClient.create(knotConfig);
+    CardVaultClient vault = vaultConfig == null ? null : new CardVaultClient(vaultConfig);
     CallDrain drain = new CallDrain();
     KafkaStreams streams = null;
     AdminServer admin = null;
@@ -107,7 +122,8 @@ public final class CardSwitchService implements AutoCloseable {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
       Topology topology = SwitchTopology.build(config.topology(),
-          new SwitchPorts(gateway, keyRing, clock, counters, drain).withFido(fidoGate(config, clock)), serdes);
+          new SwitchPorts(gateway, keyRing, clock, counters, drain, vault == null ? CardVault.NONE : vault)
+              .withFido(fidoGate(config, clock)), serdes);
       // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
       // instances, which forward GET /switches/{task_id} to the instance holding the task.
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
@@ -143,6 +159,7 @@ public final class CardSwitchService implements AutoCloseable {
       }
       CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress,
           drain, drainTimeout(config));
+      service.vault = vault;
       service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
     } catch (RuntimeException e) {
@@ -156,6 +173,9 @@ public final class CardSwitchService implements AutoCloseable {
         streams.close(CLOSE_TIMEOUT);
       }
       knot.close();
+      if (vault != null) {
+        vault.close();
+      }
       throw e;
     }
   }
@@ -288,6 +308,9 @@ public final class CardSwitchService implements AutoCloseable {
     admin.close();
     streams.close(closeOptions(leaveGroupOnClose));
     knot.close();
+    if (vault != null) {
+      vault.close();
+    }
     LOG.info("card-switch stopped: {}", counters);
   }
 }

@@ -6,6 +6,7 @@ import dev.cardswitch.knot.client.KnotCredentials;
 import dev.cardswitch.registry.dev.DevSchemaRegistry;
 import dev.cardswitch.registry.dev.KafkaSchemaStore;
 import dev.cardswitch.sandbox.KnotSandbox;
+import dev.cardswitch.vault.standin.CardVaultStandIn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import java.util.function.UnaryOperator;
 /**
  * The embedded parts a configuration leaves to card-switch: the KRaft broker (data kept in the data
  * folder across restarts), the development schema registry (schemas kept in the broker's
- * {@code _schemas} topic, so ids survive a restart), the Knot sandbox. Each starts only if its real
+ * {@code _schemas} topic, so ids survive a restart), the Knot sandbox, and in card-vault lookup mode
+ * ({@code CARD_SOURCE=vault} without {@code CARD_VAULT_BASE_URL}) the card vault stand-in. Each starts only if its real
  * counterpart is not configured. Closing stops what it started, in reverse order. Thread-safe.
  */
 public final class EmbeddedStack implements AutoCloseable {
@@ -24,9 +26,11 @@ public final class EmbeddedStack implements AutoCloseable {
   private final KnotSandbox sandbox;
   private final String bootstrapServers;
   private final String registryUrl;
+  private final CardVaultStandIn vaultStandIn;
 
   private EmbeddedStack(EmbeddedKafka kafka, DevSchemaRegistry registry, KnotSandbox sandbox, String bootstrapServers,
-      String registryUrl) {
+      String registryUrl, CardVaultStandIn vaultStandIn) {
+    this.vaultStandIn = vaultStandIn;
     this.kafka = kafka;
     this.registry = registry;
     this.sandbox = sandbox;
@@ -47,6 +51,7 @@ public final class EmbeddedStack implements AutoCloseable {
     EmbeddedKafka kafka = null;
     DevSchemaRegistry registry = null;
     KnotSandbox sandbox = null;
+    CardVaultStandIn vaultStandIn = null;
     try {
       String bootstrap;
       if (config.kafkaBootstrapServers().isPresent()) {
@@ -75,8 +80,12 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         sandbox = sandboxOptions.apply(b).start();
       }
-      return new EmbeddedStack(kafka, registry, sandbox, bootstrap, url);
+      if (config.cardVault() && !config.cardVaultConfigured()) {
+        vaultStandIn = CardVaultStandIn.start(); // generated credentials, handed to the client directly
+      }
+      return new EmbeddedStack(kafka, registry, sandbox, bootstrap, url, vaultStandIn);
     } catch (RuntimeException e) {
+      closeQuietly(vaultStandIn);
       closeQuietly(sandbox);
       closeQuietly(registry);
       closeQuietly(kafka);
@@ -106,6 +115,16 @@ public final class EmbeddedStack implements AutoCloseable {
         s.baseUrl().toString(), s.credentials().clientId(), s.credentials().revealSecret()));
   }
 
+  /** The embedded card vault stand-in, when card-vault lookup mode runs without a real platform. */
+  public Optional<CardVaultStandIn> vaultStandIn() {
+    return Optional.ofNullable(vaultStandIn);
+  }
+
+  /** The embedded stand-in's address and credentials, when it is embedded. */
+  public Optional<AppConfig.CardVaultCredentialsAt> vaultStandInEndpoint() {
+    return vaultStandIn().map(v -> new AppConfig.CardVaultCredentialsAt(v.baseUrl(), v.credentials()));
+  }
+
   /** What was started, one line each, for the start-up banner and the {@code stack} command. */
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
@@ -119,11 +138,16 @@ public final class EmbeddedStack implements AutoCloseable {
       lines.add("embedded Knot sandbox:         " + sandbox.baseUrl() + " (client id " + sandbox.credentials().clientId()
           + ")");
     }
+    if (vaultStandIn != null) {
+      lines.add("embedded card vault stand-in:  " + vaultStandIn.baseUrl() + " (client id "
+          + vaultStandIn.credentials().clientId() + ")");
+    }
     return lines;
   }
 
   @Override
   public void close() {
+    closeQuietly(vaultStandIn);
     closeQuietly(sandbox);
     closeQuietly(registry);
     closeQuietly(kafka);

@@ -73,7 +73,8 @@ public final class Launch implements AutoCloseable {
       stack.describe().forEach(line -> out.println(line));
       JwkSetKeyRing keyRing = DevCardKeys.keyRing(config);
       CardSwitchService service = CardSwitchService.start(config, stack.bootstrapServers(), stack.registryUrl(),
-          config.knotClientConfig(stack.sandboxEndpoint().orElse(null)), keyRing, stack.kafka().isPresent());
+          config.knotClientConfig(stack.sandboxEndpoint().orElse(null)),
+          config.cardVaultClientConfig(stack.vaultStandInEndpoint().orElse(null)), keyRing, stack.kafka().isPresent());
       out.println("admin endpoints: http://127.0.0.1:" + service.adminPort() + "/keys, /health, /ready, /metrics"
           + (config.topology().switchStatus() ? ", /switches/{task_id}" : "")
           + (config.cardinal().isPresent() ? ", POST " + FidoJwtEndpoint.PATH : ""));

@@ -28,6 +28,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -80,6 +81,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   private final InFlightLimit limit;
   private final CardDocumentValidator validator;
   private final KnotJweEncrypter jwe = new KnotJweEncrypter();
+  private final CardSource cardSource;
   private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   /** Tasks queued or in flight from this instance (stream thread only). */
@@ -102,6 +104,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.ports = ports;
     this.limit = limit;
     this.validator = new CardDocumentValidator(ports.clock());
+    this.cardSource = new CardSource(ports.vault(), validator);
   }
 
   @Override
@@ -229,8 +232,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     CardReference reference = stored.value();
     String fidoCheck = null;
     if (ports.fido().checks()) {
-      // Before the envelope is opened: a card that may not go is never decrypted. Stateless but for
-      // the jti store; no network, nothing blocks.
+      // Before the card is opened or looked up: a card that may not go is never decrypted. Stateless
+      // but for the jti store; no network, nothing blocks.
       FidoCheck check = ports.fido().check(reference.getFidoResponseJwt(), fidoJtis, cardId);
       if (!check.passed() && ports.fido().required()) {
         fail(taskKey, DeadLetters.draft(DeadLetterReason.CARDHOLDER_NOT_AUTHENTICATED,
@@ -241,6 +244,11 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         return;
       }
       fidoCheck = check.outcomeValue();
+    }
+    if (CardSource.fromVault(reference)) {
+      recordDispatch(queued, entry, now);
+      sendFromVault(taskKey, request, reference, fidoCheck);
+      return;
     }
     CardDocument document;
     byte[] clear = null;
@@ -271,6 +279,12 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       fail(taskKey, invalidCard(request, reference, violations, now));
       return;
     }
+    recordDispatch(queued, entry, now);
+    send(taskKey, request, document, fidoCheck);
+  }
+
+  private void recordDispatch(Queued queued, PendingSwitch entry, Instant now) {
+    String taskKey = queued.taskKey();
     // A first send is not written back: a restart treats every restored entry as possibly sent
     // already (at least one earlier send), so rewriting it would only cost a changelog record per
     // switch. A re-send after a restart is written, so the next restart counts it too.
@@ -282,7 +296,32 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       // Left by a clean stop: this is its first send, and from now on a restart must count it as sent.
       pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(0).setDispatchedAt(now).build());
     }
-    send(taskKey, request, document, fidoCheck);
+  }
+
+  /**
+   * Card-vault lookup mode: the lookup (HTTP thread), then the same Knot call as {@link #send}; the call
+   * slot is held across both, and the lookup counts against the same deadline. A failed lookup comes
+   * back through the completion queue like Knot's answer and becomes its dead letter there.
+   */
+  private void sendFromVault(String taskKey, SwitchRequest request, CardReference reference, String fidoCheck) {
+    ports.metrics().inFlight(1);
+    ports.drain().callStarted();
+    unsettledHere++;
+    AtomicReference<CardDocument> fetched = new AtomicReference<>();
+    CompletableFuture<KnotCallResult> call = cardSource.fetch(reference, request.getDeadlineAt()).thenCompose(document -> {
+      fetched.set(document);
+      return ports.knot().sendCard(request.getEvent().getTaskId(), key -> encrypt(document, key), request.getDeadlineAt());
+    });
+    call.whenComplete((result, error) -> {
+      // On an HTTP thread: only wipe, free the slot and queue; the stream thread does the rest.
+      CardDocument document = fetched.get();
+      if (document != null) {
+        document.close();
+      }
+      limit.release();
+      ports.metrics().inFlight(-1);
+      completions.add(new Completion(taskKey, result, error, fidoCheck));
+    });
   }
 
   /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
@@ -348,6 +387,12 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     boolean resent = entry.getDispatches() > 1; // counts this send too: more means one before a restart
     long timestamp = now.toEpochMilli();
     if (completion.error() != null) {
+      DeadLetters fromCardSource = CardSource.deadLetter(completion.error(), now);
+      if (fromCardSource != null) {
+        deadLetter(completion.taskKey(), fromCardSource.request(request).cardLastFour(entry.getCardLastFour())
+            .resentAfterRestart(resent), timestamp);
+        return;
+      }
       deadLetter(completion.taskKey(), DeadLetters.draft(DeadLetterReason.INTERNAL_ERROR,
               "the call to Knot failed inside card-switch: " + describe(completion.error()), now)
           .request(request).cardLastFour(entry.getCardLastFour()).resentAfterRestart(resent), timestamp);

@@ -177,6 +177,8 @@ public final class JwkSetKeyRing implements KeyRing {
           .keyID(kid)
           .keyUse(KeyUse.ENCRYPTION)
           .algorithm(EnvelopeFormat.ALGORITHM)
+          // iat: the key's age is exported (card_switch_envelope_key_age_seconds) for rotation policies.
+          .issueTime(new java.util.Date())
           .generate();
     } catch (JOSEException e) {
       throw new IllegalStateException("the JDK cannot generate a P-256 key pair", e);

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.cardswitch.app.metrics.ServiceMetrics;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressCounters;
 import dev.cardswitch.knot.client.KnotClient;
@@ -76,6 +77,16 @@ public final class AdminServer implements AutoCloseable {
   static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
       BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
       ProcessStats stats, IngressCounters ingress) {
+    return start(bind, port, keyRing, streams, knotAuthenticationFailing, knotCircuit, counters, stats, ingress, null);
+  }
+
+  /**
+   * The same, {@code GET /metrics} also exporting {@code metrics}' registry (JVM, Kafka, Resilience4j
+   * and the meters that exist only there) after the hand-written families; null: those only.
+   */
+  static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
+      BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
+      ProcessStats stats, IngressCounters ingress, ServiceMetrics metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -105,8 +116,12 @@ public final class AdminServer implements AutoCloseable {
     });
     server.createContext("/metrics", exchange -> {
       if (allowGet(exchange)) {
-        send(exchange, 200, AdminMetrics.CONTENT_TYPE, AdminMetrics.render(streams.get(),
-            knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(), counters, ingress).getBytes(StandardCharsets.UTF_8));
+        String text = AdminMetrics.render(streams.get(), knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(),
+            counters, ingress);
+        if (metrics != null) {
+          text += metrics.scrape();
+        }
+        send(exchange, 200, AdminMetrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8));
       }
     });
     server.createContext("/ready", exchange -> {

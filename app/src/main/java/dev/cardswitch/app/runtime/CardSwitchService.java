@@ -1,5 +1,6 @@
 package dev.cardswitch.app.runtime;
 
+import dev.cardswitch.app.metrics.ServiceMetrics;
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressCounters;
@@ -60,10 +61,12 @@ public final class CardSwitchService implements AutoCloseable {
   private final CallDrain drain;
   private final Duration drainTimeout;
   private final WebhookIngress ingress;
+  private final ServiceMetrics metrics;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
       JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress, CallDrain drain,
-      Duration drainTimeout) {
+      Duration drainTimeout, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.ingress = ingress;
     this.drain = drain;
     this.drainTimeout = drainTimeout;
@@ -93,7 +96,10 @@ public final class CardSwitchService implements AutoCloseable {
     TopologySerdes serdes = TopologySerdes.of(registry);
     SwitchCounters counters = new SwitchCounters();
     Clock clock = Clock.systemUTC();
-    KnotClient knot = KnotClient.create(knotConfig);
+    ServiceMetrics metrics = new ServiceMetrics(clock);
+    KnotClient knot = KnotClient.builder(knotConfig).observer(metrics.knotCallObserver()).build();
+    metrics.bindKnot(knot);
+    metrics.bindEnvelopeKeys(keyRing.publicKeys());
     CallDrain drain = new CallDrain();
     KafkaStreams streams = null;
     AdminServer admin = null;
@@ -103,19 +109,20 @@ public final class CardSwitchService implements AutoCloseable {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
       Topology topology = SwitchTopology.build(config.topology(),
-          new SwitchPorts(gateway, keyRing, clock, counters, drain), serdes);
+          new SwitchPorts(gateway, keyRing, clock, metrics.switchMetrics(counters), drain), serdes);
       // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
       // instances, which forward GET /switches/{task_id} to the instance holding the task.
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
       admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing,
           () -> started.get() == null ? KafkaStreams.State.CREATED : started.get().state(),
           knot::authenticationFailing, knot::circuitState, counters, new ProcessStats(counters, clock),
-          ingressCounters);
+          ingressCounters, metrics);
       HostInfo self = new HostInfo(config.adminAdvertisedHost(), admin.port());
       Properties props = streamsProperties(config, bootstrapServers, serdes, clock, replication);
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
       streams = new KafkaStreams(topology, props);
       started.set(streams);
+      metrics.bindStreams(streams);
       admin.handle(SwitchStatusEndpoint.PATH, config.topology().switchStatus()
           ? new SwitchStatusEndpoint(new StreamsStatusLookup(streams, self), self.host() + ":" + self.port(),
               SwitchStatusEndpoint.DEFAULT_FORWARD_TIMEOUT)
@@ -135,7 +142,7 @@ public final class CardSwitchService implements AutoCloseable {
             serdes.event().serializer(), bootstrapServers, Map.of(), ingressCounters, clock);
       }
       CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress,
-          drain, drainTimeout(config));
+          drain, drainTimeout(config), metrics);
       service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
     } catch (RuntimeException e) {
@@ -149,6 +156,7 @@ public final class CardSwitchService implements AutoCloseable {
         streams.close(CLOSE_TIMEOUT);
       }
       knot.close();
+      metrics.close();
       throw e;
     }
   }
@@ -197,6 +205,11 @@ public final class CardSwitchService implements AutoCloseable {
 
   public SwitchCounters counters() {
     return counters;
+  }
+
+  /** This process's metrics registry (what {@code GET /metrics} exports beside the counters). */
+  public ServiceMetrics metrics() {
+    return metrics;
   }
 
   public JwkSetKeyRing keyRing() {
@@ -273,6 +286,7 @@ public final class CardSwitchService implements AutoCloseable {
     admin.close();
     streams.close(closeOptions(leaveGroupOnClose));
     knot.close();
+    metrics.close();
     LOG.info("card-switch stopped: {}", counters);
   }
 }

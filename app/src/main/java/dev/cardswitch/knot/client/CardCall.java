@@ -199,7 +199,9 @@ final class CardCall {
     lastPostAt = at;
     return client.http.postJson(client.cardUri, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), timeout)
         .thenCompose(answer -> {
-          Verdict v = Verdict.ofCard(answer, client.clock.instant(), timeout, cutByDeadline);
+          Instant answeredAt = client.clock.instant();
+          client.observer.cardExchanged(Duration.between(at, answeredAt), Duration.between(answeredAt, deadline));
+          Verdict v = Verdict.ofCard(answer, answeredAt, timeout, cutByDeadline);
           if (v.kind() != Verdict.Kind.INVALID_JWE) {
             return CompletableFuture.completedFuture(v);
           }

@@ -1,5 +1,6 @@
 package dev.cardswitch.app.runtime;
 
+import dev.cardswitch.app.logging.LogFormat;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressConfig;
 import dev.cardswitch.knot.client.KnotClientConfig;
@@ -82,6 +83,8 @@ public final class AppConfig {
   public static final String INGRESS_BIND = "INGRESS_BIND";
   public static final String INGRESS_MAX_BODY_BYTES = "INGRESS_MAX_BODY_BYTES";
   public static final String INGRESS_PRODUCE_TIMEOUT = "INGRESS_PRODUCE_TIMEOUT";
+  /** How log lines look on stderr: {@code text} for people, {@code json} (one object per line) for log collectors. */
+  public static final String LOG_FORMAT = "LOG_FORMAT";
 
   public static final String DEFAULT_APPLICATION_ID = "card-switch";
   public static final String DEFAULT_DATA_DIR = ".card-switch";
@@ -133,6 +136,7 @@ public final class AppConfig {
    * verifies the webhooks. Off only where webhooks reach the topic another way.
    */
   public static final boolean DEFAULT_INGRESS_ENABLED = true;
+  public static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.TEXT;
   /**
    * Against the embedded sandbox the Knot client's allowance is raised (Knot's real allowance is
    * the issuer's to set with KNOT_RATE_LIMIT_PER_SECOND), so a demo is limited by nothing but the
@@ -176,6 +180,7 @@ public final class AppConfig {
   private final boolean leaveGroupOnClose;
   private final boolean ingressEnabled;
   private final IngressConfig ingress;
+  private final LogFormat logFormat;
 
   private AppConfig(Settings s) {
     this.settings = s;
@@ -245,6 +250,12 @@ public final class AppConfig {
     this.knotBlockingBaseline = s.bool(KNOT_BLOCKING_BASELINE, DEFAULT_KNOT_BLOCKING_BASELINE);
     this.leaveGroupOnClose = s.bool(LEAVE_GROUP_ON_CLOSE, DEFAULT_LEAVE_GROUP_ON_CLOSE);
     this.ingressEnabled = s.bool(INGRESS_ENABLED, DEFAULT_INGRESS_ENABLED);
+    String logFormatValue = s.get(LOG_FORMAT, DEFAULT_LOG_FORMAT.label());
+    this.logFormat = LogFormat.parse(logFormatValue);
+    if (logFormat == null) {
+      throw new SettingException(LOG_FORMAT, LOG_FORMAT + " is \"" + logFormatValue
+          + "\": use text (the default, for people) or json (one JSON object per line, for log collectors)");
+    }
     int ingressPort = s.intValue(INGRESS_PORT, IngressConfig.DEFAULT_PORT, 0);
     try {
       this.ingress = IngressConfig.builder()
@@ -347,6 +358,7 @@ public final class AppConfig {
   public boolean knotBlockingBaseline() { return knotBlockingBaseline; }
   /** Whether the webhook ingress runs ({@code INGRESS_ENABLED}). */
   public boolean ingressEnabled() { return ingressEnabled; }
+  public LogFormat logFormat() { return logFormat; }
   /** Where and how the webhook ingress listens (whether or not it is enabled). */
   public IngressConfig ingress() { return ingress; }
 
@@ -421,7 +433,7 @@ public final class AppConfig {
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, LIFECYCLE_CONFIRMATION_TIMEOUT, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         SANDBOX_LIFECYCLE_WEBHOOKS, SANDBOX_LIFECYCLE_DELAY, SANDBOX_LIFECYCLE_FAILURE_SHARE,
         KNOT_BLOCKING_BASELINE, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
-        INGRESS_PRODUCE_TIMEOUT,
+        INGRESS_PRODUCE_TIMEOUT, LOG_FORMAT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {

@@ -2,7 +2,6 @@ package dev.cardswitch.app.logging;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
@@ -24,9 +23,8 @@ public enum LogFormat {
   TEXT,
   JSON;
 
-  /** The logback appender names in {@code logback.xml}, one per format. */
-  static final String TEXT_APPENDER = "text";
-  static final String JSON_APPENDER = "json";
+  /** The console appender's name, in {@code logback.xml} and when {@link #apply} replaces it. */
+  static final String APPENDER = "stderr";
   /** The human line, as in {@code logback.xml}. */
   static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n";
 
@@ -54,47 +52,39 @@ public enum LogFormat {
       return;
     }
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    String wanted = this == JSON ? JSON_APPENDER : TEXT_APPENDER;
-    List<Appender<ILoggingEvent>> consoles = new ArrayList<>();
+    List<ConsoleAppender<ILoggingEvent>> consoles = new ArrayList<>();
     boolean jsonNow = false;
     for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
-      Appender<ILoggingEvent> appender = it.next();
-      if (appender instanceof ConsoleAppender) {
-        jsonNow |= JSON_APPENDER.equals(appender.getName());
-        consoles.add(appender);
+      if (it.next() instanceof ConsoleAppender<ILoggingEvent> console) {
+        jsonNow |= writesJson(console.getEncoder());
+        consoles.add(console);
       }
     }
     // Text is whatever human format the logback configuration in use chose (logback-test.xml's in
-    // tests): it is replaced only when the console writes JSON, or when there is no console at all
-    // (LOG_FORMAT had a value logback.xml has no appender for, e.g. "JSON").
+    // tests): it is replaced only when the console writes JSON, or when there is no console at all.
     boolean inForce = this == JSON ? jsonNow : !jsonNow && !consoles.isEmpty();
     if (inForce) {
       return;
     }
+    LogLineEncoder encoder = new LogLineEncoder();
+    encoder.setContext(context);
+    encoder.setFormat(label());
+    encoder.start();
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
-    console.setName(wanted);
+    console.setName(APPENDER);
     console.setTarget("System.err");
-    console.setEncoder(encoder(context));
+    console.setEncoder(encoder);
     console.start();
     root.addAppender(console);
-    for (Appender<ILoggingEvent> old : consoles) {
+    for (ConsoleAppender<ILoggingEvent> old : consoles) {
       root.detachAppender(old);
       old.stop();
     }
   }
 
-  private Encoder<ILoggingEvent> encoder(LoggerContext context) {
-    if (this == JSON) {
-      JsonLineEncoder json = new JsonLineEncoder();
-      json.setContext(context);
-      json.start();
-      return json;
-    }
-    PatternLayoutEncoder text = new PatternLayoutEncoder();
-    text.setContext(context);
-    text.setPattern(TEXT_PATTERN);
-    text.start();
-    return text;
+  private static boolean writesJson(Encoder<ILoggingEvent> encoder) {
+    return encoder instanceof JsonLineEncoder
+        || encoder instanceof LogLineEncoder line && line.format() == JSON;
   }
 }

@@ -51,12 +51,13 @@ class LogFormatTest {
       LogFormat.JSON.apply();
       ConsoleAppender<?> console = consoles(root).get(0);
       assertEquals(1, consoles(root).size());
-      assertEquals("json", console.getName());
-      assertTrue(console.getEncoder() instanceof JsonLineEncoder);
+      assertEquals("stderr", console.getName());
+      assertEquals(LogFormat.JSON, ((LogLineEncoder) console.getEncoder()).format());
       LogFormat.JSON.apply(); // already in force: nothing changes
       assertEquals(console, consoles(root).get(0));
       LogFormat.TEXT.apply();
-      assertEquals("text", consoles(root).get(0).getName());
+      assertEquals(1, consoles(root).size());
+      assertEquals(LogFormat.TEXT, ((LogLineEncoder) consoles(root).get(0).getEncoder()).format());
     } finally {
       for (ConsoleAppender<?> added : consoles(root)) {
         if (!before.contains(added)) {

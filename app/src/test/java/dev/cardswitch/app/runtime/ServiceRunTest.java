@@ -31,7 +31,8 @@ class ServiceRunTest {
   @TempDir Path dataDir;
 
   /** The domain metrics moved as the run went, and the JVM's, Kafka's and Resilience4j's are exported beside them. */
-  private static void assertMetricsMoved(PrometheusText before, PrometheusText after, String body) {
+  private static void assertMetricsMoved(PrometheusText before, PrometheusText after, String body)
+      throws java.io.IOException {
     assertEquals(40, after.value("card_switch_outcomes_total{status=\"SWITCHED\"}")
         - before.value("card_switch_outcomes_total{status=\"SWITCHED\"}"), body);
     assertEquals(1, after.value("card_switch_dead_letters_total{reason=\"DEADLINE_EXCEEDED\"}")
@@ -55,6 +56,15 @@ class ServiceRunTest {
         "card_switch_envelope_key_age_seconds")) {
       assertTrue(after.families().contains(family), family + " in " + body);
     }
+    // The names the chart's Grafana dashboard and the README use (the dashboard's test checks its queries against them).
+    Path names = Path.of("..", "deploy", "helm", "card-switch", "dashboards", "metric-names.txt");
+    List<String> missing = new java.util.ArrayList<>();
+    for (String line : java.nio.file.Files.readAllLines(names)) {
+      if (!line.isBlank() && !line.startsWith("#") && !after.families().contains(line.trim())) {
+        missing.add(line.trim());
+      }
+    }
+    assertEquals(List.of(), missing, "families of " + names + " missing from " + body);
     assertTrue(after.hasSampleStartingWith("kafka_stream_"), "Kafka Streams' metrics in " + body);
     assertTrue(after.hasSampleStartingWith("kafka_consumer_"), "the consumers' metrics in " + body);
     assertTrue(after.hasSampleStartingWith("kafka_producer_"), "the producers' metrics in " + body);
@@ -95,6 +105,7 @@ class ServiceRunTest {
       for (long task : tasks) {
         List<Object> r = results.get(task);
         assertEquals(1, r.size(), "task " + task + ": " + r);
+        assertTrue(r.get(0) instanceof SwitchOutcome, "task " + task + ": " + r);
         assertEquals(SwitchStatus.SWITCHED, ((SwitchOutcome) r.get(0)).getStatus(), "task " + task + ": " + r);
         assertEquals(1, sandbox.calls(task).successes(), "task " + task);
       }

@@ -33,7 +33,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * current key first: what issuers encrypt card references to, seed 003's "retrieve public key"),
  * {@code GET /health} (liveness: the streams are alive; also says whether Knot refuses our
  * credentials and the Knot circuit breaker's state), {@code GET /ready} (readiness: the streams are
- * RUNNING), {@code GET /metrics} (the counters in Prometheus' text format, {@link AdminMetrics}) and
+ * RUNNING), {@code GET /metrics} (the counters in Prometheus' text format, {@link AdminMetrics}, then
+ * the service's Micrometer registry: JVM, Kafka, Resilience4j and more, see {@code ServiceMetrics}) and
  * {@code GET /stats} (heap, CPU time, garbage collections and the switch counters of this process,
  * see {@link ProcessStats}; {@code POST /stats/reset} starts the heap peaks afresh, which is what a
  * benchmark does at the start of its measured span: it changes no state of the service), and

@@ -177,6 +177,9 @@ public final class JwkSetKeyRing implements KeyRing {
           .keyID(kid)
           .keyUse(KeyUse.ENCRYPTION)
           .algorithm(EnvelopeFormat.ALGORITHM)
+          // iat: the key's age is exported (card_switch_envelope_key_age_seconds) for rotation policies.
+          // Whole seconds, as a JWK set file keeps it: a key equals itself read back from its file.
+          .issueTime(java.util.Date.from(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
           .generate();
     } catch (JOSEException e) {
       throw new IllegalStateException("the JDK cannot generate a P-256 key pair", e);

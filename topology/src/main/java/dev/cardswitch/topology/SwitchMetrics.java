@@ -6,6 +6,12 @@ package dev.cardswitch.topology;
  */
 public interface SwitchMetrics {
 
+  /**
+   * A webhook event of this type (Knot's {@code event} field, e.g. AUTHENTICATED) was read from the
+   * webhook topic, handled or not.
+   */
+  default void eventReceived(String eventType) {}
+
   /** An event of a type the topology does not handle (yet) was ignored. */
   void eventIgnored(String eventType);
 

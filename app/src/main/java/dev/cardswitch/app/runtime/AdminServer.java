@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.cardswitch.app.metrics.ServiceMetrics;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressCounters;
 import dev.cardswitch.knot.client.KnotClient;
@@ -32,7 +33,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * current key first: what issuers encrypt card references to, seed 003's "retrieve public key"),
  * {@code GET /health} (liveness: the streams are alive; also says whether Knot refuses our
  * credentials and the Knot circuit breaker's state), {@code GET /ready} (readiness: the streams are
- * RUNNING), {@code GET /metrics} (the counters in Prometheus' text format, {@link AdminMetrics}) and
+ * RUNNING), {@code GET /metrics} (the counters in Prometheus' text format, {@link AdminMetrics}, then
+ * the service's Micrometer registry: JVM, Kafka, Resilience4j and more, see {@code ServiceMetrics}) and
  * {@code GET /stats} (heap, CPU time, garbage collections and the switch counters of this process,
  * see {@link ProcessStats}; {@code POST /stats/reset} starts the heap peaks afresh, which is what a
  * benchmark does at the start of its measured span: it changes no state of the service), and
@@ -76,6 +78,16 @@ public final class AdminServer implements AutoCloseable {
   static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
       BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
       ProcessStats stats, IngressCounters ingress) {
+    return start(bind, port, keyRing, streams, knotAuthenticationFailing, knotCircuit, counters, stats, ingress, null);
+  }
+
+  /**
+   * The same, {@code GET /metrics} also exporting {@code metrics}' registry (JVM, Kafka, Resilience4j
+   * and the meters that exist only there) after the hand-written families; null: those only.
+   */
+  static AdminServer start(String bind, int port, JwkSetKeyRing keyRing, Supplier<KafkaStreams.State> streams,
+      BooleanSupplier knotAuthenticationFailing, Supplier<CircuitBreaker.State> knotCircuit, SwitchCounters counters,
+      ProcessStats stats, IngressCounters ingress, ServiceMetrics metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -105,8 +117,12 @@ public final class AdminServer implements AutoCloseable {
     });
     server.createContext("/metrics", exchange -> {
       if (allowGet(exchange)) {
-        send(exchange, 200, AdminMetrics.CONTENT_TYPE, AdminMetrics.render(streams.get(),
-            knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(), counters, ingress).getBytes(StandardCharsets.UTF_8));
+        String text = AdminMetrics.render(streams.get(), knotAuthenticationFailing.getAsBoolean(), knotCircuit.get(),
+            counters, ingress);
+        if (metrics != null) {
+          text += metrics.scrape();
+        }
+        send(exchange, 200, AdminMetrics.CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8));
       }
     });
     server.createContext("/ready", exchange -> {

@@ -1,5 +1,6 @@
 package dev.cardswitch.app.runtime;
 
+import dev.cardswitch.app.logging.LogFormat;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.fido.CardinalApiKey;
 import dev.cardswitch.fido.CardinalFidoConfig;
@@ -105,6 +106,8 @@ public final class AppConfig {
   public static final String CARDINAL_API_KEY_FILE = "CARDINAL_API_KEY_FILE";
   public static final String CARDINAL_ORG_UNIT_ID = "CARDINAL_ORG_UNIT_ID";
   public static final String CARDINAL_RETURN_URL = "CARDINAL_RETURN_URL";
+  /** How log lines look on stderr: {@code text} for people, {@code json} (one object per line) for log collectors. */
+  public static final String LOG_FORMAT = "LOG_FORMAT";
 
   public static final String DEFAULT_APPLICATION_ID = "card-switch";
   public static final String DEFAULT_DATA_DIR = ".card-switch";
@@ -156,6 +159,7 @@ public final class AppConfig {
    * verifies the webhooks. Off only where webhooks reach the topic another way.
    */
   public static final boolean DEFAULT_INGRESS_ENABLED = true;
+  public static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.TEXT;
   /**
    * Against the embedded sandbox the Knot client's allowance is raised (Knot's real allowance is
    * the issuer's to set with KNOT_RATE_LIMIT_PER_SECOND), so a demo is limited by nothing but the
@@ -211,6 +215,7 @@ public final class AppConfig {
   private final Optional<CardinalFidoConfig> cardinal;
   /** Whether the Cardinal settings were made up for the embedded sandbox. */
   private final boolean cardinalGenerated;
+  private final LogFormat logFormat;
 
   private AppConfig(Settings s) {
     this.settings = s;
@@ -281,6 +286,12 @@ public final class AppConfig {
     this.knotBlockingBaseline = s.bool(KNOT_BLOCKING_BASELINE, DEFAULT_KNOT_BLOCKING_BASELINE);
     this.leaveGroupOnClose = s.bool(LEAVE_GROUP_ON_CLOSE, DEFAULT_LEAVE_GROUP_ON_CLOSE);
     this.ingressEnabled = s.bool(INGRESS_ENABLED, DEFAULT_INGRESS_ENABLED);
+    String logFormatValue = s.get(LOG_FORMAT, DEFAULT_LOG_FORMAT.label());
+    this.logFormat = LogFormat.parse(logFormatValue);
+    if (logFormat == null) {
+      throw new SettingException(LOG_FORMAT, LOG_FORMAT + " is \"" + logFormatValue
+          + "\": use text (the default, for people) or json (one JSON object per line, for log collectors)");
+    }
     int ingressPort = s.intValue(INGRESS_PORT, IngressConfig.DEFAULT_PORT, 0);
     try {
       this.ingress = IngressConfig.builder()
@@ -499,6 +510,7 @@ public final class AppConfig {
   public boolean knotBlockingBaseline() { return knotBlockingBaseline; }
   /** Whether the webhook ingress runs ({@code INGRESS_ENABLED}). */
   public boolean ingressEnabled() { return ingressEnabled; }
+  public LogFormat logFormat() { return logFormat; }
   /** Where and how the webhook ingress listens (whether or not it is enabled). */
   public IngressConfig ingress() { return ingress; }
   /** The Cardinal FIDO gate's mode (FIDO_GATE). */
@@ -590,7 +602,7 @@ public final class AppConfig {
         CardVaultClientConfig.CARD_VAULT_CLIENT_ID, CardVaultClientConfig.CARD_VAULT_SECRET,
         CardVaultClientConfig.CARD_VAULT_CALL_TIMEOUT, CardVaultClientConfig.CARD_VAULT_MAX_ATTEMPTS, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
-        FIDO_GATE, CARDINAL_API_KEY_ID, CARDINAL_API_KEY, CARDINAL_API_KEY_FILE, CARDINAL_ORG_UNIT_ID, CARDINAL_RETURN_URL,
+        FIDO_GATE, CARDINAL_API_KEY_ID, CARDINAL_API_KEY, CARDINAL_API_KEY_FILE, CARDINAL_ORG_UNIT_ID, CARDINAL_RETURN_URL, LOG_FORMAT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {

@@ -4,6 +4,7 @@ import dev.cardswitch.fido.FidoGate;
 import dev.cardswitch.fido.FidoRequestMinter;
 import dev.cardswitch.fido.FidoResponseVerifier;
 import dev.cardswitch.fido.HmacIssuedJtis;
+import dev.cardswitch.app.metrics.ServiceMetrics;
 import dev.cardswitch.deadletter.DeadLetterExceptionHandler;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.ingress.IngressCounters;
@@ -69,10 +70,12 @@ public final class CardSwitchService implements AutoCloseable {
   private final WebhookIngress ingress;
   /** The card vault client in card-vault lookup mode, else null; closed with the Knot client. */
   private volatile CardVaultClient vault;
+  private final ServiceMetrics metrics;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
       JwkSetKeyRing keyRing, SchemaRegistryClient registry, WebhookIngress ingress, CallDrain drain,
-      Duration drainTimeout) {
+      Duration drainTimeout, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.ingress = ingress;
     this.drain = drain;
     this.drainTimeout = drainTimeout;
@@ -111,7 +114,10 @@ public final class CardSwitchService implements AutoCloseable {
     TopologySerdes serdes = TopologySerdes.of(registry);
     SwitchCounters counters = new SwitchCounters();
     Clock clock = Clock.systemUTC();
-    KnotClient knot = KnotClient.create(knotConfig);
+    ServiceMetrics metrics = new ServiceMetrics(clock);
+    KnotClient knot = KnotClient.builder(knotConfig).observer(metrics.knotCallObserver()).build();
+    metrics.bindKnot(knot);
+    metrics.bindEnvelopeKeys(keyRing.publicKeys());
     CardVaultClient vault = vaultConfig == null ? null : new CardVaultClient(vaultConfig);
     CallDrain drain = new CallDrain();
     KafkaStreams streams = null;
@@ -122,15 +128,15 @@ public final class CardSwitchService implements AutoCloseable {
       // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
       Topology topology = SwitchTopology.build(config.topology(),
-          new SwitchPorts(gateway, keyRing, clock, counters, drain, vault == null ? CardVault.NONE : vault)
-              .withFido(fidoGate(config, clock)), serdes);
+          new SwitchPorts(gateway, keyRing, clock, metrics.switchMetrics(counters), drain,
+              vault == null ? CardVault.NONE : vault).withFido(fidoGate(config, clock)), serdes);
       // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
       // instances, which forward GET /switches/{task_id} to the instance holding the task.
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
       admin = AdminServer.start(config.adminBind(), config.adminPort(), keyRing,
           () -> started.get() == null ? KafkaStreams.State.CREATED : started.get().state(),
           knot::authenticationFailing, knot::circuitState, counters, new ProcessStats(counters, clock),
-          ingressCounters);
+          ingressCounters, metrics);
       HostInfo self = new HostInfo(config.adminAdvertisedHost(), admin.port());
       Properties props = streamsProperties(config, bootstrapServers, serdes, clock, replication);
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
@@ -139,6 +145,7 @@ public final class CardSwitchService implements AutoCloseable {
       admin.handle(FidoJwtEndpoint.PATH, config.cardinal()
           .map(c -> FidoJwtEndpoint.minting(new FidoRequestMinter(c, new HmacIssuedJtis(c.apiKey()), clock)))
           .orElseGet(FidoJwtEndpoint::off));
+      metrics.bindStreams(streams);
       admin.handle(SwitchStatusEndpoint.PATH, config.topology().switchStatus()
           ? new SwitchStatusEndpoint(new StreamsStatusLookup(streams, self), self.host() + ":" + self.port(),
               SwitchStatusEndpoint.DEFAULT_FORWARD_TIMEOUT)
@@ -158,7 +165,7 @@ public final class CardSwitchService implements AutoCloseable {
             serdes.event().serializer(), bootstrapServers, Map.of(), ingressCounters, clock);
       }
       CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress,
-          drain, drainTimeout(config));
+          drain, drainTimeout(config), metrics);
       service.vault = vault;
       service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
@@ -176,6 +183,7 @@ public final class CardSwitchService implements AutoCloseable {
       if (vault != null) {
         vault.close();
       }
+      metrics.close();
       throw e;
     }
   }
@@ -232,6 +240,11 @@ public final class CardSwitchService implements AutoCloseable {
 
   public SwitchCounters counters() {
     return counters;
+  }
+
+  /** This process's metrics registry (what {@code GET /metrics} exports beside the counters). */
+  public ServiceMetrics metrics() {
+    return metrics;
   }
 
   public JwkSetKeyRing keyRing() {
@@ -311,6 +324,7 @@ public final class CardSwitchService implements AutoCloseable {
     if (vault != null) {
       vault.close();
     }
+    metrics.close();
     LOG.info("card-switch stopped: {}", counters);
   }
 }

@@ -32,12 +32,15 @@ public final class Launch implements AutoCloseable {
   }
 
   /**
-   * Reads the configuration from the environment and flags.
+   * Reads the configuration from the environment and flags, and puts its log format ({@code
+   * LOG_FORMAT}, {@code --log-format}) in force.
    *
    * @throws CardSwitchException naming the setting and the fix
    */
   public static AppConfig configure(Map<String, String> env, List<String> flags) {
-    return AppConfig.from(Settings.of(env, flags, AppConfig.SETTINGS));
+    AppConfig config = AppConfig.from(Settings.of(env, flags, AppConfig.SETTINGS));
+    config.logFormat().apply();
+    return config;
   }
 
   /** Deletes the embedded broker's data and the streams' state: a fresh start. */

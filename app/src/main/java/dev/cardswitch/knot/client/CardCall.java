@@ -28,6 +28,14 @@ final class CardCall {
 
   private static final Logger LOG = LoggerFactory.getLogger(CardCall.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The structured fields of the log lines of a call (JSON logs: {@code LOG_FORMAT=json}): Knot's
+   * task id, the call's outcome once known, the attempt and its verdict. Never card data.
+   */
+  static final String TASK_ID = "task_id";
+  static final String OUTCOME = "outcome";
+  static final String ATTEMPT = "attempt";
+  static final String VERDICT = "verdict";
 
   /**
    * What an attempt ended with: a final classification, or (when {@code retryIn} is set) the
@@ -72,7 +80,8 @@ final class CardCall {
           if (failure != null) {
             // Not Knot and not the caller: e.g. the scheduler refused a retry because the client is closing.
             Throwable cause = unwrap(failure);
-            LOG.error("task {}: call abandoned: {}", taskId, cause.toString());
+            LOG.atError().addKeyValue(TASK_ID, taskId).addKeyValue(OUTCOME, Outcome.UNAVAILABLE.name())
+                .log("task {}: call abandoned: {}", taskId, cause.toString());
             return CompletableFuture.completedFuture(result(new Step(Outcome.UNAVAILABLE, 0, null,
                 "call abandoned by the client (" + cause.getClass().getSimpleName() + ")", null, null, false)));
           }
@@ -80,7 +89,8 @@ final class CardCall {
             return CompletableFuture.<KnotCallResult>failedFuture(step.callerFailure());
           }
           KnotCallResult result = result(step);
-          LOG.debug("task {}: {}", taskId, result);
+          LOG.atDebug().addKeyValue(TASK_ID, taskId).addKeyValue(OUTCOME, result.outcome().name())
+              .log("task {}: {}", taskId, result);
           return CompletableFuture.completedFuture(result);
         })
         .thenCompose(Function.identity());
@@ -97,7 +107,7 @@ final class CardCall {
     try {
       return attempt0();
     } catch (RuntimeException e) {
-      LOG.error("task {}: attempt failed unexpectedly: {}", taskId, e.toString());
+      LOG.atError().addKeyValue(TASK_ID, taskId).log("task {}: attempt failed unexpectedly: {}", taskId, e.toString());
       return done(Step.done(Outcome.UNAVAILABLE, Verdict.local(Verdict.Kind.UNAVAILABLE, ""),
           "attempt failed inside the client (" + e.getClass().getSimpleName() + ")"));
     }
@@ -166,7 +176,8 @@ final class CardCall {
           client.bulkhead.onComplete();
           client.noteAuthentication(v);
           if (failure != null) {
-            LOG.error("task {}: unexpected failure in attempt {}", taskId, n, unwrap(failure));
+            LOG.atError().addKeyValue(TASK_ID, taskId).addKeyValue(ATTEMPT, n).setCause(unwrap(failure))
+                .log("task {}: unexpected failure in attempt {}", taskId, n);
           }
           return decide(n, v);
         });
@@ -199,7 +210,9 @@ final class CardCall {
     lastPostAt = at;
     return client.http.postJson(client.cardUri, body.getBytes(java.nio.charset.StandardCharsets.UTF_8), timeout)
         .thenCompose(answer -> {
-          Verdict v = Verdict.ofCard(answer, client.clock.instant(), timeout, cutByDeadline);
+          Instant answeredAt = client.clock.instant();
+          client.observer.cardExchanged(Duration.between(at, answeredAt), Duration.between(answeredAt, deadline));
+          Verdict v = Verdict.ofCard(answer, answeredAt, timeout, cutByDeadline);
           if (v.kind() != Verdict.Kind.INVALID_JWE) {
             return CompletableFuture.completedFuture(v);
           }
@@ -207,7 +220,8 @@ final class CardCall {
             return CompletableFuture.completedFuture(v.asPermanent("Knot rejected the JWE again after the key was refetched"));
           }
           keyRefetched = true;
-          LOG.info("task {}: Knot answered INVALID_JWE for key {}; refetching the key once", taskId, key.kid());
+          LOG.atInfo().addKeyValue(TASK_ID, taskId).addKeyValue(VERDICT, v.kind().name())
+              .log("task {}: Knot answered INVALID_JWE for key {}; refetching the key once", taskId, key.kid());
           return client.keys.refreshAfterRejection(key)
               .handle((fresh, failure) -> {
                 if (failure != null) {
@@ -254,7 +268,8 @@ final class CardCall {
 
   /** After attempt {@code n}: a final step, or a retry delay that respects the deadline rule. */
   private Step decide(int n, Verdict v) {
-    LOG.debug("task {} attempt {}: {}", taskId, n, v.detail());
+    LOG.atDebug().addKeyValue(TASK_ID, taskId).addKeyValue(ATTEMPT, n).addKeyValue(VERDICT, v.kind().name())
+        .log("task {} attempt {}: {}", taskId, n, v.detail());
     return switch (v.kind()) {
       case SUCCESS -> Step.done(Outcome.SWITCHED, v, v.detail());
       // Never re-sent: Knot may have taken the card (see Verdict).

@@ -4,6 +4,7 @@ import dev.cardswitch.knot.KnotJwk;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -70,6 +71,12 @@ final class KeyCache {
       cached.compareAndSet(c, null);
     }
     return fetchShared();
+  }
+
+  /** When the cached key was fetched; empty when none is cached. */
+  Optional<Instant> fetchedAt() {
+    Cached c = cached.get();
+    return c == null ? Optional.empty() : Optional.of(c.fetchedAt());
   }
 
   /** Stores a key fetched outside the cache (e.g. by {@code knot-check}). */

@@ -82,6 +82,7 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
   final Retry retry;
   final URI cardUri;
   final URI keyUri;
+  final KnotCallObserver observer;
 
   private final boolean ownsScheduler;
   private final AtomicReference<Instant> lastAuthenticationFailure = new AtomicReference<>();
@@ -90,6 +91,7 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
   private KnotClient(Builder b) {
     this.config = b.config;
     this.clock = b.clock;
+    this.observer = b.observer;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "knot-client-scheduler");
@@ -246,6 +248,31 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
     return config;
   }
 
+  /** The circuit breaker guarding {@code POST /card}: for metrics (read its state, never drive it). */
+  public CircuitBreaker circuitBreaker() {
+    return circuitBreaker;
+  }
+
+  /** The retry of {@code POST /card} attempts: for metrics. */
+  public Retry retry() {
+    return retry;
+  }
+
+  /** The rate limiter of calls to Knot: for metrics. */
+  public RateLimiter rateLimiter() {
+    return rateLimiter;
+  }
+
+  /** The bulkhead bounding calls to Knot in flight: for metrics. */
+  public Bulkhead bulkhead() {
+    return bulkhead;
+  }
+
+  /** When Knot's JWE key now cached was fetched; empty before the first fetch or after a rejection cleared it. */
+  public Optional<Instant> keyFetchedAt() {
+    return keys.fetchedAt();
+  }
+
   /** Stops the scheduler when this client created it; calls in flight are abandoned. */
   @Override
   public void close() {
@@ -260,6 +287,7 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private RandomGenerator random;
+    private KnotCallObserver observer = KnotCallObserver.none();
 
     private Builder(KnotClientConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -280,6 +308,12 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
     /** The source of back-off jitter; must be thread-safe (e.g. {@code new java.util.Random(seed)}). */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random);
+      return this;
+    }
+
+    /** Told of every {@code POST /card} exchange (latency, time left in the window): for metrics. */
+    public Builder observer(KnotCallObserver observer) {
+      this.observer = Objects.requireNonNull(observer);
       return this;
     }
 

@@ -57,6 +57,14 @@ final class EventFeed implements AutoCloseable {
     return tasks;
   }
 
+  /** An event for {@code task} received an hour ago: its window closed, so it is dead-lettered DEADLINE_EXCEEDED. */
+  long lateEvent(long task) {
+    events.send(new ProducerRecord<>(topics.webhookTopic(), Long.toString(task),
+        TestCards.authenticated(task, "card-0", true, Instant.now().minusSeconds(3600))));
+    events.flush();
+    return task;
+  }
+
   @Override
   public void close() {
     references.close();

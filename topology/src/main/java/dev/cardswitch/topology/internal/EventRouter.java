@@ -47,6 +47,7 @@ final class EventRouter implements Processor<String, KnotWebhookEvent, String, R
     if (event == null) {
       return; // a tombstone on the webhook topic carries no event
     }
+    ports.metrics().eventReceived(event.getEvent());
     if (!AUTHENTICATED.equals(event.getEvent())) {
       if (!LifecycleRecords.closes(event.getEvent()) && !LifecycleRecords.CARD_UPDATING.equals(event.getEvent())) {
         ports.metrics().eventIgnored(event.getEvent());

@@ -18,6 +18,10 @@ import dev.cardswitch.soak.CardSecrets;
 import dev.cardswitch.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +51,14 @@ class DemoEndToEndTest {
       try (Launch launch = Launch.start(config, new PrintStream(err, true)).awaitRunning(Duration.ofSeconds(90))) {
         DemoTargets targets = new DemoTargets(launch.stack().bootstrapServers(), launch.service().registry(),
             launch.service().keyRing().currentPublicKey(), config.topology(), launch.stack().sandbox().orElseThrow());
+        String metricsUrl = "http://127.0.0.1:" + launch.service().adminPort() + "/metrics";
+        PrometheusText before = new PrometheusText(get(metricsUrl));
         DemoReport report = Demo.run(DemoSettings.builder().events(300).build(), targets,
             new PrintStream(out, true), new PrintStream(err, true));
 
         assertEquals(0, report.exitCode(), out.toString());
+        String scraped = get(metricsUrl);
+        assertMetricsFollowTheDemo(report, before, new PrometheusText(scraped), scraped);
         String json = out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(json.startsWith("{\"events\":300,"), json);
         assertTrue(json.contains("\"missing\":0,\"duplicates\":0"), json);
@@ -64,10 +72,38 @@ class DemoEndToEndTest {
         assertTrue(secrets.size() > 100, "the scan knows what to look for");
         assertTrue(CardDataScan.topics(bootstrap).size() >= 9, "changelog and repartition topics are scanned too");
         assertEquals(Map.of(), CardDataScan.scan(bootstrap, secrets), "card data in clear in these topics");
-        String printed = out + "\n" + err + "\n" + logs.text();
-        assertEquals(Set.of(), secrets.findIn(printed), "card data in clear in the output or the logs");
+        String printed = out + "\n" + err + "\n" + logs.text() + "\n" + scraped;
+        assertEquals(Set.of(), secrets.findIn(printed), "card data in clear in the output, the logs or the metrics");
       }
     }
+  }
+
+  /** The service's domain metrics moved by what the demo planned, result by result. */
+  private static void assertMetricsFollowTheDemo(DemoReport report, PrometheusText before, PrometheusText after,
+      String body) {
+    Map<ExpectedResult, Integer> expected = report.expectedCounts();
+    int switched = expected.get(ExpectedResult.SWITCHED);
+    assertEquals(switched, delta(before, after, "card_switch_outcomes_total{status=\"SWITCHED\"}"), body);
+    assertEquals((int) expected.getOrDefault(ExpectedResult.SKIPPED, 0),
+        delta(before, after, "card_switch_outcomes_total{status=\"SKIPPED\"}"), body);
+    for (ExpectedResult deadLetter : List.of(ExpectedResult.NO_CARD_REFERENCE, ExpectedResult.INVALID_CARD_DATA)) {
+      assertEquals((int) expected.getOrDefault(deadLetter, 0),
+          delta(before, after, "card_switch_dead_letters_total{reason=\"" + deadLetter.name() + "\"}"), body);
+    }
+    assertEquals(300, delta(before, after, "card_switch_events_total{event_type=\"AUTHENTICATED\"}"), body);
+    assertEquals(switched, delta(before, after, "card_switch_knot_call_seconds_count"), "one POST /card per switch: " + body);
+    assertEquals(switched, delta(before, after, "card_switch_knot_answer_window_left_seconds_count"), body);
+  }
+
+  private static int delta(PrometheusText before, PrometheusText after, String sample) {
+    return (int) Math.round(after.value(sample) - before.value(sample));
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), url);
+    return response.body();
   }
 
   @Test

@@ -110,8 +110,9 @@ public final class DemoCardinal {
     }
   }
 
+  /** The gate's mode and the API key id, for the demo's banner (the key itself is never printed). */
   @Override
   public String toString() {
-    return "DemoCardinal[" + mode.settingValue() + ", apiKey=" + config.apiKey() + "]";
+    return "FIDO_GATE=" + mode.settingValue() + ", Cardinal API key id " + config.apiKey().keyId();
   }
 }

@@ -58,6 +58,9 @@ public final class AdminMetrics {
         counters.ignored());
     counters(out, "card_switch_status_records_skipped_total",
         "records the switch-status store could not read and skipped, by topic", "topic", counters.statusSkipped());
+    counters(out, "card_switch_lifecycle_unmatched_total",
+        "closing webhooks (CARD_UPDATED, CARD_FAILED) of tasks card-switch did not switch in time: kept in the"
+            + " task's history, no lifecycle record published", "event_type", counters.lifecycleUnmatched());
     if (ingress != null) {
       ingress(out, ingress);
     }

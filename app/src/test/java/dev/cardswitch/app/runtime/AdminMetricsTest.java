@@ -40,6 +40,20 @@ class AdminMetricsTest {
   }
 
   @Test
+  void countsClosingWebhooksOfTasksNotSwitchedByEventType() {
+    SwitchCounters counters = new SwitchCounters();
+    counters.lifecycleUnmatched("CARD_UPDATED");
+    counters.lifecycleUnmatched("CARD_UPDATED");
+    counters.lifecycleUnmatched("CARD_FAILED");
+
+    String text = AdminMetrics.render(KafkaStreams.State.RUNNING, false, CircuitBreaker.State.CLOSED, counters);
+
+    assertTrue(text.contains("# TYPE card_switch_lifecycle_unmatched_total counter\n"), text);
+    assertTrue(text.lines().anyMatch(l -> l.equals("card_switch_lifecycle_unmatched_total{event_type=\"CARD_UPDATED\"} 2")), text);
+    assertTrue(text.lines().anyMatch(l -> l.equals("card_switch_lifecycle_unmatched_total{event_type=\"CARD_FAILED\"} 1")), text);
+  }
+
+  @Test
   void saysZeroWhileKnotAcceptsTheCredentials() {
     String text = AdminMetrics.render(KafkaStreams.State.REBALANCING, false, CircuitBreaker.State.CLOSED,
         new SwitchCounters());

@@ -36,4 +36,11 @@ class StreamsPropertiesTest {
     assertEquals(300_000L, props.get(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG));
     assertEquals(40L, props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
   }
+
+  @Test
+  void aTaskProcessesWhatIsBufferedWithoutWaitingForItsOtherPartitions() {
+    Properties props = streamsProperties(Map.of());
+    assertEquals(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED,
+        new StreamsConfig(props).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG));
+  }
 }

@@ -52,6 +52,12 @@ public final class CardSwitchCommand implements Runnable {
   /** Idle seconds after which the Knot client drops a pooled connection rather than reuse it. */
   static final String HTTP_KEEPALIVE_SECONDS = "15";
 
+  /** JVM property: keep-alive connections the JDK's HTTP server keeps idle (JDK default 200). */
+  static final String HTTP_SERVER_MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
+  /** At least the Knot client's most calls in flight against the sandbox ({@code AppConfig.SANDBOX_MAX_IN_FLIGHT}). */
+  static final String HTTP_SERVER_IDLE_CONNECTIONS = "1024";
+
   /**
    * JVM defaults this process needs, set before any pool or client reads them; a value given with
    * {@code -D} (JAVA_OPTS) wins.
@@ -67,6 +73,10 @@ public final class CardSwitchCommand implements Runnable {
     // after 30 s); a POST /card written to a connection the server has just closed fails with no
     // answer, and is not retried since Knot may have it. Dropping idle connections first avoids that.
     properties.putIfAbsent(HTTP_KEEPALIVE_TIMEOUT, HTTP_KEEPALIVE_SECONDS);
+    // The embedded Knot sandbox (and the other JDK servers here) closes a connection after its answer
+    // when 200 are idle already: at 1,000 switches/s and 200 ms about 200 calls are in flight, so
+    // connections were closed and opened again all the time, a TCP handshake per call on both sides.
+    properties.putIfAbsent(HTTP_SERVER_MAX_IDLE_CONNECTIONS, HTTP_SERVER_IDLE_CONNECTIONS);
   }
 
   public static void main(String[] args) {

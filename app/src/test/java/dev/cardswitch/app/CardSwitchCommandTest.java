@@ -56,6 +56,15 @@ class CardSwitchCommandTest {
   }
 
   @Test
+  void theJdkServersKeepAsManyIdleConnectionsAsKnotCallsMayBeInFlight() {
+    Properties p = new Properties();
+    CardSwitchCommand.defaultJvmProperties(p, 2);
+    int idle = Integer.parseInt(p.getProperty(CardSwitchCommand.HTTP_SERVER_MAX_IDLE_CONNECTIONS));
+    assertTrue(idle >= dev.cardswitch.app.runtime.AppConfig.SANDBOX_MAX_IN_FLIGHT,
+        "the sandbox must not close connections the client reuses: " + idle);
+  }
+
+  @Test
   void onMoreCoresTheCommonPoolKeepsItsDefault() {
     Properties p = new Properties();
     CardSwitchCommand.defaultJvmProperties(p, 8);

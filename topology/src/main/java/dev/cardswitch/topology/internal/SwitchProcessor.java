@@ -67,14 +67,23 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 final class SwitchProcessor implements Processor<String, Candidate, String, Result> {
 
-  /** {@code fidoCheck}: the outcome's fido_check, or null with FIDO_GATE=off. */
-  private record Completion(String taskKey, KnotCallResult result, Throwable error, String fidoCheck) {}
+  /**
+   * {@code entry}: the pending entry as stored when the call started; {@code fidoCheck}: the outcome's
+   * fido_check, or null with FIDO_GATE=off.
+   */
+  private record Completion(String taskKey, PendingSwitch entry, KnotCallResult result, Throwable error,
+      String fidoCheck) {}
 
   /** {@code dispatches} of an entry a clean stop left queued: never sent, so its next owner sends it as a first send. */
   static final int NEVER_SENT = -1;
 
-  /** A switch recorded in the pending store, waiting for its commit and a call slot. */
-  private record Queued(String taskKey, Instant deadline, long writtenBeforeCommit, boolean restored) {}
+  /**
+   * A switch recorded in the pending store, waiting for its commit and a call slot. {@code entry}: what
+   * this instance wrote there (kept so that sending and completing it read nothing back from the
+   * store); null for a restored entry, read from the store when it is sent.
+   */
+  private record Queued(String taskKey, Instant deadline, long writtenBeforeCommit, boolean restored,
+      PendingSwitch entry) {}
 
   private final TopologyConfig config;
   private final SwitchPorts ports;
@@ -151,16 +160,17 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       park(record.key(), request);
       return;
     }
-    pending.put(taskKey, PendingSwitch.newBuilder()
+    PendingSwitch entry = PendingSwitch.newBuilder()
         .setRequest(request)
         .setCardLastFour(candidate.reference().getLastFour())
         .setDispatches(0)
         .setDispatchedAt(now)
-        .build());
+        .build();
+    pending.put(taskKey, entry);
     known.add(taskKey);
     // No context.commit() here: a commit per record caps a stream thread at one transaction per
     // record (tens of ms each); the commit interval batches many switches into one transaction.
-    queue.add(new Queued(taskKey, request.getDeadlineAt(), marker.commits(), false));
+    queue.add(new Queued(taskKey, request.getDeadlineAt(), marker.commits(), false, entry));
   }
 
   /** Sends queued switches, oldest first, while their entry is committed and a call slot is free. */
@@ -215,7 +225,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   /** Holding a call slot: opens the envelope, validates the card and sends it; frees the slot on any failure. */
   private void dispatch(Queued queued, Instant now) {
     String taskKey = queued.taskKey();
-    PendingSwitch entry = pending.get(taskKey);
+    PendingSwitch entry = queued.entry() != null ? queued.entry() : pending.get(taskKey);
     if (entry == null) {
       limit.release();
       known.remove(taskKey);
@@ -246,8 +256,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       fidoCheck = check.outcomeValue();
     }
     if (CardSource.fromVault(reference)) {
-      recordDispatch(queued, entry, now);
-      sendFromVault(taskKey, request, reference, fidoCheck);
+      sendFromVault(taskKey, recordDispatch(queued, entry, now), reference, fidoCheck);
       return;
     }
     CardDocument document;
@@ -279,23 +288,29 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       fail(taskKey, invalidCard(request, reference, violations, now));
       return;
     }
-    recordDispatch(queued, entry, now);
-    send(taskKey, request, document, fidoCheck);
+    send(taskKey, recordDispatch(queued, entry, now), document, fidoCheck);
   }
 
-  private void recordDispatch(Queued queued, PendingSwitch entry, Instant now) {
+  /** The entry as it stands once this send is recorded. */
+  private PendingSwitch recordDispatch(Queued queued, PendingSwitch entry, Instant now) {
     String taskKey = queued.taskKey();
     // A first send is not written back: a restart treats every restored entry as possibly sent
     // already (at least one earlier send), so rewriting it would only cost a changelog record per
     // switch. A re-send after a restart is written, so the next restart counts it too.
     if (queued.restored()) {
       int dispatches = Math.max(entry.getDispatches(), 1) + 1;
-      pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(dispatches).setDispatchedAt(now).build());
+      PendingSwitch resent = PendingSwitch.newBuilder(entry).setDispatches(dispatches).setDispatchedAt(now).build();
+      pending.put(taskKey, resent);
       ports.metrics().resentAfterRestart();
-    } else if (entry.getDispatches() == NEVER_SENT) {
-      // Left by a clean stop: this is its first send, and from now on a restart must count it as sent.
-      pending.put(taskKey, PendingSwitch.newBuilder(entry).setDispatches(0).setDispatchedAt(now).build());
+      return resent;
     }
+    if (entry.getDispatches() == NEVER_SENT) {
+      // Left by a clean stop: this is its first send, and from now on a restart must count it as sent.
+      PendingSwitch first = PendingSwitch.newBuilder(entry).setDispatches(0).setDispatchedAt(now).build();
+      pending.put(taskKey, first);
+      return first;
+    }
+    return entry;
   }
 
   /**
@@ -303,7 +318,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
    * slot is held across both, and the lookup counts against the same deadline. A failed lookup comes
    * back through the completion queue like Knot's answer and becomes its dead letter there.
    */
-  private void sendFromVault(String taskKey, SwitchRequest request, CardReference reference, String fidoCheck) {
+  private void sendFromVault(String taskKey, PendingSwitch entry, CardReference reference, String fidoCheck) {
+    SwitchRequest request = entry.getRequest();
     ports.metrics().inFlight(1);
     ports.drain().callStarted();
     unsettledHere++;
@@ -320,12 +336,13 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       }
       limit.release();
       ports.metrics().inFlight(-1);
-      completions.add(new Completion(taskKey, result, error, fidoCheck));
+      completions.add(new Completion(taskKey, entry, result, error, fidoCheck));
     });
   }
 
   /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
-  private void send(String taskKey, SwitchRequest request, CardDocument document, String fidoCheck) {
+  private void send(String taskKey, PendingSwitch entry, CardDocument document, String fidoCheck) {
+    SwitchRequest request = entry.getRequest();
     ports.metrics().inFlight(1);
     ports.drain().callStarted();
     unsettledHere++;
@@ -340,7 +357,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       document.close();
       limit.release();
       ports.metrics().inFlight(-1);
-      completions.add(new Completion(taskKey, result, error, fidoCheck));
+      completions.add(new Completion(taskKey, entry, result, error, fidoCheck));
     });
   }
 
@@ -377,11 +394,13 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   }
 
   private void forwardCompletion(Completion completion) {
-    known.remove(completion.taskKey());
-    PendingSwitch entry = pending.delete(completion.taskKey());
-    if (entry == null) {
-      return; // a completion of a call started by an earlier instance of this task; already accounted for
+    if (!known.remove(completion.taskKey())) {
+      return; // not a switch of this instance's (never expected: its calls complete here); already accounted for
     }
+    // A delete that reads nothing back (delete() returns the old value, a store read): the entry is
+    // the one the call started with, and while a call is in flight nothing else changes it.
+    pending.put(completion.taskKey(), null);
+    PendingSwitch entry = completion.entry();
     Instant now = ports.clock().instant();
     SwitchRequest request = entry.getRequest();
     boolean resent = entry.getDispatches() > 1; // counts this send too: more means one before a restart
@@ -440,7 +459,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         if (known.add(entry.key)) {
           // Left never sent by a clean stop: a first send, not a re-send.
           boolean maybeSent = entry.value.getDispatches() != NEVER_SENT;
-          restored.add(new Queued(entry.key, entry.value.getRequest().getDeadlineAt(), -1, maybeSent));
+          restored.add(new Queued(entry.key, entry.value.getRequest().getDeadlineAt(), -1, maybeSent, null));
         }
       }
     }

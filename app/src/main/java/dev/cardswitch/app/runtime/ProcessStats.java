@@ -133,14 +133,15 @@ public final class ProcessStats {
   }
 
   static String threadGroup(String name) {
+    // First: a stream thread's producer is named after it ("kafka-producer-network-thread | <app>-StreamThread-1-producer").
+    if (name.startsWith("kafka-")) {
+      return "kafka_clients";
+    }
     if (name.contains("-StreamThread-") || name.contains("-StateUpdater-")) {
       return "stream";
     }
     if (name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool.commonPool")) {
       return "http";
-    }
-    if (name.startsWith("kafka-")) {
-      return "kafka_clients";
     }
     return "other";
   }

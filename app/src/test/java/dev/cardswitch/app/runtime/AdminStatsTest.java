@@ -99,6 +99,10 @@ class AdminStatsTest {
     }
     assertEquals("http", ProcessStats.threadGroup("HttpClient-2-Worker-7"));
     assertEquals("kafka_clients", ProcessStats.threadGroup("kafka-producer-network-thread | x"));
+    // A stream thread's producer carries the stream thread's name: it is a Kafka client thread all the same.
+    assertEquals("kafka_clients", ProcessStats.threadGroup(
+        "kafka-producer-network-thread | card-switch-0c1d-StreamThread-1-producer"));
+    assertEquals("stream", ProcessStats.threadGroup("card-switch-0c1d-StreamThread-1"));
     assertEquals("stream", ProcessStats.threadGroup("app-1b2-StateUpdater-1"));
     assertEquals("other", ProcessStats.threadGroup("card-switch-admin"));
   }

@@ -29,7 +29,7 @@ import java.util.Objects;
  *     shows here); null when unknown
  * @param gcCpu of {@code cpu}, what the garbage collector's threads spent; null when unknown
  * @param heapPeakBytes the largest, over the instances, of the heap peak since the span's start
- *     (sum of the heap pools' peaks: an upper bound, see {@code ProcessStats})
+ *     (the most heap in use at once: at each collection's start and at each read, see {@code HeapPeak})
  * @param heapMaxBytes the largest heap an instance may grow to ({@code -Xmx} or the JVM's default)
  * @param rssPeakKib the largest, over the instances, peak resident set size; null when unknown
  * @param rssPeakSinceSpan whether that peak was reset at the span's start (else it counts from the

@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * collections, uptime and the {@link SwitchCounters}. A benchmark reads it before and after its
  * measured span, so it sees the service's own figures apart from the broker's and Knot's.
  *
- * <p>{@code heap_peak_bytes} is the sum of each heap pool's peak ({@link
- * MemoryPoolMXBean#getPeakUsage()}): the JVM tracks those peaks itself, so no short spike between
- * two reads is missed, but the pools need not peak at the same moment, so the sum is an upper
- * bound of the heap actually used at once. Nothing here holds card data or secrets. Thread-safe.
+ * <p>{@code heap_peak_bytes} is the most heap in use at once ({@link HeapPeak}: at the start of
+ * every collection and at every read); {@code heap_pools} gives each pool's own peak too (those
+ * need not coincide, so their sum would overstate it). Nothing here holds card data or secrets.
+ * Thread-safe.
  */
 public final class ProcessStats {
 
@@ -47,6 +47,7 @@ public final class ProcessStats {
     for (MemoryPoolMXBean pool : heapPools()) {
       pool.resetPeakUsage();
     }
+    HeapPeak.get().reset();
     peaksSince.set(clock.instant());
   }
 
@@ -54,7 +55,6 @@ public final class ProcessStats {
   public Map<String, Object> snapshot() {
     Map<String, Object> body = new LinkedHashMap<>();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    long peak = 0;
     Map<String, Object> pools = new LinkedHashMap<>();
     for (MemoryPoolMXBean pool : heapPools()) {
       MemoryUsage peakUsage = pool.getPeakUsage();
@@ -62,13 +62,13 @@ public final class ProcessStats {
       if (peakUsage == null || usage == null) {
         continue; // the pool became invalid (e.g. a collector reconfigured)
       }
-      peak += peakUsage.getUsed();
       pools.put(pool.getName(), Map.of("used_bytes", usage.getUsed(), "committed_bytes", usage.getCommitted(),
           "peak_bytes", peakUsage.getUsed()));
     }
     body.put("heap_used_bytes", heap.getUsed());
     body.put("heap_committed_bytes", heap.getCommitted());
     body.put("heap_max_bytes", heap.getMax());
+    long peak = HeapPeak.get().bytes();
     body.put("heap_peak_bytes", peak);
     body.put("heap_peak_mb", peak / MIB);
     body.put("peaks_since", peaksSince.get().toString());

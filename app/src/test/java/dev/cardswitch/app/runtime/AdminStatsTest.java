@@ -127,6 +127,24 @@ class AdminStatsTest {
   }
 
   @Test
+  void thePeakHoldsWhatWasFreedBetweenTwoReadsAndNeverExceedsTheHeap() throws Exception {
+    post("/stats/reset");
+    long[] shortLived = new long[(int) (128 * MIB / Long.BYTES)];
+    shortLived[shortLived.length - 1] = 1;
+    assertEquals(1, shortLived[shortLived.length - 1]);
+    shortLived = null;
+    System.gc(); // collected before any read: only the collection's own record still shows it
+
+    JsonNode stats = JSON.readTree(get("/stats").body());
+
+    long peak = stats.get("heap_peak_bytes").asLong();
+    assertTrue(peak >= 128 * MIB, "the freed 128 MiB array is in the peak: " + stats);
+    assertTrue(stats.get("heap_used_bytes").asLong() < 128 * MIB, "the array is gone: " + stats);
+    long max = stats.get("heap_max_bytes").asLong();
+    assertTrue(max <= 0 || peak <= max, "the heap in use at once never exceeds its max: " + stats);
+  }
+
+  @Test
   void statsTakesGetAndResetTakesPost() throws Exception {
     HttpResponse<String> postStats = post("/stats");
     assertEquals(405, postStats.statusCode());

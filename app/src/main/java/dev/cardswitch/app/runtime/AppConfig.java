@@ -121,14 +121,7 @@ public final class AppConfig {
    * membership then brings the tasks back with the restart.
    */
   public static final boolean DEFAULT_LEAVE_GROUP_ON_CLOSE = true;
-  /**
-   * One: on 2 cores, one stream thread sustained 1,201 switches/s at 1,400/s offered where two
-   * sustained 1,081, at 0.79 ms of CPU per switch instead of 0.89 (docs/BENCHMARKS.md, item 12). Each
-   * switch's crypto runs on its stream thread, and two of them compete for the cores with their own
-   * HTTP client, producers and GC. An instance scales out with more instances, each on its own cores;
-   * raise it on larger machines after measuring with {@code ./card-switch bench}.
-   */
-  public static final int DEFAULT_NUM_STREAM_THREADS = 1;
+  public static final int DEFAULT_NUM_STREAM_THREADS = 2;
   public static final String DEFAULT_PROCESSING_GUARANTEE = "exactly_once_v2";
   /**
    * A switch leaves only once its pending entry is committed, and its outcome is visible only once

@@ -19,7 +19,6 @@ class AppConfigTest {
     assertTrue(config.schemaRegistryUrl().isEmpty());
     assertFalse(config.knotConfigured());
     assertEquals("exactly_once_v2", config.processingGuarantee());
-    assertEquals(1, config.numStreamThreads(), "one stream thread per instance by default (measured: AppConfig)");
     assertEquals(AppConfig.SANDBOX_MAX_IN_FLIGHT, config.topology().maxInFlight());
   }
 
@@ -52,7 +51,7 @@ class AppConfigTest {
     SettingException threads = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of("NUM_STREAM_THREADS", "two"), List.of()));
     assertEquals("NUM_STREAM_THREADS", threads.setting());
-    assertEquals("NUM_STREAM_THREADS is \"two\": write a whole number, e.g. 1", threads.getMessage());
+    assertEquals("NUM_STREAM_THREADS is \"two\": write a whole number, e.g. 2", threads.getMessage());
 
     SettingException flag = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of(), List.of("--knot-base-ulr", "x")));

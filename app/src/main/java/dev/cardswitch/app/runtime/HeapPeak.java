@@ -96,10 +96,10 @@ final class HeapPeak {
     peak.accumulateAndGet(before, Math::max);
   }
 
-  private long usedNow() {
+  private static long usedNow() {
     long used = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage usage = pool.getType() == MemoryType.HEAP && pool.isValid() ? pool.getUsage() : null;
+    for (MemoryPoolMXBean pool : ProcessStats.heapPools()) {
+      MemoryUsage usage = pool.getUsage();
       used += usage == null ? 0 : usage.getUsed();
     }
     return used;

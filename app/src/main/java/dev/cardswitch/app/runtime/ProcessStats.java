@@ -146,7 +146,8 @@ public final class ProcessStats {
     return "other";
   }
 
-  private static List<MemoryPoolMXBean> heapPools() {
+  /** The heap's pools that are still valid (also what {@link HeapPeak} sums). */
+  static List<MemoryPoolMXBean> heapPools() {
     return ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP && p.isValid())
         .toList();

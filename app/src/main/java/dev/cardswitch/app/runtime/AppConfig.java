@@ -37,6 +37,8 @@ public final class AppConfig {
   public static final String DATA_DIR = "DATA_DIR";
   public static final String STATE_DIR = "STATE_DIR";
   public static final String NUM_STREAM_THREADS = "NUM_STREAM_THREADS";
+  /** Threads that open card envelopes, make Knot's JWEs and start the calls, off the stream threads. */
+  public static final String CARD_CRYPTO_THREADS = "CARD_CRYPTO_THREADS";
   public static final String PROCESSING_GUARANTEE = "PROCESSING_GUARANTEE";
   public static final String COMMIT_INTERVAL = "COMMIT_INTERVAL";
   /** How often Kafka Streams checks whether warmed-up state lets tasks move to a new instance. */
@@ -122,6 +124,8 @@ public final class AppConfig {
    */
   public static final boolean DEFAULT_LEAVE_GROUP_ON_CLOSE = true;
   public static final int DEFAULT_NUM_STREAM_THREADS = 2;
+  /** One per core: the crypto is CPU work, and nothing on these threads blocks. */
+  public static final int DEFAULT_CARD_CRYPTO_THREADS = Runtime.getRuntime().availableProcessors();
   public static final String DEFAULT_PROCESSING_GUARANTEE = "exactly_once_v2";
   /**
    * A switch leaves only once its pending entry is committed, and its outcome is visible only once
@@ -191,6 +195,7 @@ public final class AppConfig {
   private final Path dataDir;
   private final Path stateDir;
   private final int numStreamThreads;
+  private final int cardCryptoThreads;
   private final String processingGuarantee;
   private final Duration commitInterval;
   private final Duration probingRebalanceInterval;
@@ -231,6 +236,7 @@ public final class AppConfig {
     this.dataDir = Path.of(s.get(DATA_DIR, DEFAULT_DATA_DIR)).toAbsolutePath().normalize();
     this.stateDir = s.get(STATE_DIR).map(Path::of).orElse(dataDir.resolve("state")).toAbsolutePath().normalize();
     this.numStreamThreads = s.intValue(NUM_STREAM_THREADS, DEFAULT_NUM_STREAM_THREADS, 1);
+    this.cardCryptoThreads = s.intValue(CARD_CRYPTO_THREADS, DEFAULT_CARD_CRYPTO_THREADS, 1);
     this.processingGuarantee = s.get(PROCESSING_GUARANTEE, DEFAULT_PROCESSING_GUARANTEE).toLowerCase(Locale.ROOT);
     if (!Set.of("exactly_once_v2", "at_least_once").contains(processingGuarantee)) {
       throw new SettingException(PROCESSING_GUARANTEE, PROCESSING_GUARANTEE + " is \"" + processingGuarantee
@@ -484,6 +490,7 @@ public final class AppConfig {
   public Path dataDir() { return dataDir; }
   public Path stateDir() { return stateDir; }
   public int numStreamThreads() { return numStreamThreads; }
+  public int cardCryptoThreads() { return cardCryptoThreads; }
   public Duration commitInterval() { return commitInterval; }
   public Duration probingRebalanceInterval() { return probingRebalanceInterval; }
   public String processingGuarantee() { return processingGuarantee; }
@@ -546,6 +553,7 @@ public final class AppConfig {
         .or(() -> settings.get(JwkSetKeyRing.CARD_KEYS).map(k -> "JWK set from CARD_KEYS (****)"))
         .orElse("development key in " + dataDir.resolve("dev-card-keys.json") + " (set CARD_KEYS_FILE in production)")));
     lines.add("application id:  " + applicationId + instanceId().map(i -> " (instance " + i + ")").orElse("") + ", " + numStreamThreads + " stream thread(s), "
+        + cardCryptoThreads + " card crypto thread(s), "
         + processingGuarantee + ", state in " + stateDir
         + (instanceId().isPresent() && !leaveGroupOnClose ? ", stays in the group on stop (" + LEAVE_GROUP_ON_CLOSE + "=false)" : ""));
     lines.add("topics:          " + topology.webhookTopic() + " + " + topology.cardReferenceTopic() + " -> "
@@ -594,7 +602,7 @@ public final class AppConfig {
   private static Set<String> knownSettings() {
     Set<String> names = new LinkedHashSet<>(List.of(
         KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, APPLICATION_ID, INSTANCE_ID, LEAVE_GROUP_ON_CLOSE, DATA_DIR, STATE_DIR,
-        NUM_STREAM_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, PROBING_REBALANCE_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
+        NUM_STREAM_THREADS, CARD_CRYPTO_THREADS, PROCESSING_GUARANTEE, COMMIT_INTERVAL, PROBING_REBALANCE_INTERVAL, WEBHOOK_TOPIC, CARD_REFERENCE_TOPIC, OUTCOME_TOPIC,
         DEAD_LETTER_TOPIC, SWITCH_WINDOW, DEDUPLICATION_RETENTION, MAX_EVENT_BYTES, TOPIC_PARTITIONS,
         TOPIC_REPLICATION_FACTOR, ADMIN_PORT, ADMIN_BIND, ADMIN_ADVERTISED_HOST, SWITCH_STATUS, SWITCH_STATUS_RETENTION, LIFECYCLE_CONFIRMATION_TIMEOUT, KAFKA_PORT, SCHEMA_REGISTRY_PORT, SANDBOX_PORT,
         SANDBOX_LIFECYCLE_WEBHOOKS, SANDBOX_LIFECYCLE_DELAY, SANDBOX_LIFECYCLE_FAILURE_SHARE,

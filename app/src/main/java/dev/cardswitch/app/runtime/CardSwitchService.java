@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -70,6 +71,8 @@ public final class CardSwitchService implements AutoCloseable {
   private final WebhookIngress ingress;
   /** The card vault client in card-vault lookup mode, else null; closed with the Knot client. */
   private volatile CardVaultClient vault;
+  /** The card crypto threads (null for the blocking baseline, whose card work runs in place). */
+  private volatile ExecutorService cardCrypto;
   private final ServiceMetrics metrics;
 
   private CardSwitchService(KafkaStreams streams, KnotClient knot, AdminServer admin, SwitchCounters counters,
@@ -123,13 +126,17 @@ public final class CardSwitchService implements AutoCloseable {
     KafkaStreams streams = null;
     AdminServer admin = null;
     WebhookIngress ingress = null;
+    ExecutorService cardCrypto = null;
     IngressCounters ingressCounters = config.ingressEnabled() ? new IngressCounters() : null;
     try {
-      // The benchmark's naive baseline: the same topology, every call blocking its stream thread.
+      // The benchmark's naive baseline: the same topology, every call blocking its stream thread
+      // (so its card work runs there too, in place).
       KnotGateway gateway = config.knotBlockingBaseline() ? new BlockingKnotGateway(knot) : knot;
+      cardCrypto = config.knotBlockingBaseline() ? null : CardCryptoPool.start(config.cardCryptoThreads());
       Topology topology = SwitchTopology.build(config.topology(),
           new SwitchPorts(gateway, keyRing, clock, metrics.switchMetrics(counters), drain,
-              vault == null ? CardVault.NONE : vault).withFido(fidoGate(config, clock)), serdes);
+              vault == null ? CardVault.NONE : vault).withFido(fidoGate(config, clock))
+              .withCardWork(cardCrypto == null ? Runnable::run : cardCrypto), serdes);
       // The admin port is bound first: Kafka Streams advertises it (application.server) to the other
       // instances, which forward GET /switches/{task_id} to the instance holding the task.
       AtomicReference<KafkaStreams> started = new AtomicReference<>();
@@ -167,6 +174,7 @@ public final class CardSwitchService implements AutoCloseable {
       CardSwitchService service = new CardSwitchService(streams, knot, admin, counters, keyRing, registry, ingress,
           drain, drainTimeout(config), metrics);
       service.vault = vault;
+      service.cardCrypto = cardCrypto;
       service.leaveGroupOnClose = leaveGroupOnClose(config);
       return service;
     } catch (RuntimeException e) {
@@ -178,6 +186,9 @@ public final class CardSwitchService implements AutoCloseable {
       }
       if (streams != null) {
         streams.close(CLOSE_TIMEOUT);
+      }
+      if (cardCrypto != null) {
+        cardCrypto.shutdownNow();
       }
       knot.close();
       if (vault != null) {
@@ -325,6 +336,10 @@ public final class CardSwitchService implements AutoCloseable {
     drainCalls();
     admin.close();
     streams.close(closeOptions(leaveGroupOnClose));
+    if (cardCrypto != null) {
+      // After the drain and the streams: no task is queued that a stream thread still waits for.
+      cardCrypto.shutdownNow();
+    }
     knot.close();
     if (vault != null) {
       vault.close();

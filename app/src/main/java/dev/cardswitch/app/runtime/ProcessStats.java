@@ -105,8 +105,8 @@ public final class ProcessStats {
 
   /**
    * CPU time of the live Java threads by what they do, so a benchmark can say where a switch's CPU
-   * goes: {@code stream} (Kafka Streams' stream threads: topology, envelope, validation, Knot JWE),
-   * {@code http} (the JDK HTTP client's threads and the common pool that completes its futures),
+   * goes: {@code stream} (Kafka Streams' stream threads: the topology's Kafka work), {@code
+   * card_crypto} (the card crypto threads: envelope, validation, Knot JWE, starting the call), {@code http} (the JDK HTTP client's threads and the common pool that completes its futures),
    * {@code kafka_clients} (producers' and consumers' network threads, heartbeats, admin), {@code
    * other}. The JIT compilers and the GC are not Java threads: {@code /proc} tells those. A thread
    * that ended takes its time with it. Empty where the JVM cannot measure thread CPU.
@@ -117,7 +117,7 @@ public final class ProcessStats {
     if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
       return byGroup;
     }
-    for (String group : List.of("stream", "http", "kafka_clients", "other")) {
+    for (String group : List.of("stream", "card_crypto", "http", "kafka_clients", "other")) {
       byGroup.put(group, 0L);
     }
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
@@ -139,6 +139,9 @@ public final class ProcessStats {
     }
     if (name.contains("-StreamThread-") || name.contains("-StateUpdater-")) {
       return "stream";
+    }
+    if (name.startsWith(CardCryptoPool.THREAD_PREFIX)) {
+      return "card_crypto";
     }
     if (name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool.commonPool")) {
       return "http";

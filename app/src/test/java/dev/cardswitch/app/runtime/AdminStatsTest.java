@@ -93,7 +93,8 @@ class AdminStatsTest {
       JsonNode cpu = JSON.readTree(get("/stats").body()).get("thread_cpu_ns");
 
       assertTrue(cpu.get("stream").asLong() >= 50_000_000L, cpu.toString());
-      assertTrue(cpu.has("http") && cpu.has("kafka_clients") && cpu.has("other"), cpu.toString());
+      assertTrue(cpu.has("card_crypto") && cpu.has("http") && cpu.has("kafka_clients") && cpu.has("other"),
+          cpu.toString());
     } finally {
       busy.interrupt();
     }
@@ -104,6 +105,7 @@ class AdminStatsTest {
         "kafka-producer-network-thread | card-switch-0c1d-StreamThread-1-producer"));
     assertEquals("stream", ProcessStats.threadGroup("card-switch-0c1d-StreamThread-1"));
     assertEquals("stream", ProcessStats.threadGroup("app-1b2-StateUpdater-1"));
+    assertEquals("card_crypto", ProcessStats.threadGroup("card-crypto-2"));
     assertEquals("other", ProcessStats.threadGroup("card-switch-admin"));
   }
 

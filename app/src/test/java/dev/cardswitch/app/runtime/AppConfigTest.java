@@ -20,6 +20,7 @@ class AppConfigTest {
     assertFalse(config.knotConfigured());
     assertEquals("exactly_once_v2", config.processingGuarantee());
     assertEquals(AppConfig.SANDBOX_MAX_IN_FLIGHT, config.topology().maxInFlight());
+    assertEquals(Runtime.getRuntime().availableProcessors(), config.cardCryptoThreads());
   }
 
   @Test
@@ -52,6 +53,11 @@ class AppConfigTest {
         () -> Launch.configure(Map.of("NUM_STREAM_THREADS", "two"), List.of()));
     assertEquals("NUM_STREAM_THREADS", threads.setting());
     assertEquals("NUM_STREAM_THREADS is \"two\": write a whole number, e.g. 2", threads.getMessage());
+
+    SettingException crypto = assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of("CARD_CRYPTO_THREADS", "0"), List.of()));
+    assertEquals("CARD_CRYPTO_THREADS", crypto.setting());
+    assertEquals("CARD_CRYPTO_THREADS is 0: give a whole number of at least 1", crypto.getMessage());
 
     SettingException flag = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of(), List.of("--knot-base-ulr", "x")));

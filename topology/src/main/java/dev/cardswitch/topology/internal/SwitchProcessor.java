@@ -3,10 +3,7 @@ package dev.cardswitch.topology.internal;
 import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.carddoc.CardDocument;
 import dev.cardswitch.carddoc.CardDocumentValidator;
-import dev.cardswitch.carddoc.InvalidCardDocumentException;
-import dev.cardswitch.carddoc.Violation;
 import dev.cardswitch.deadletter.DeadLetters;
-import dev.cardswitch.envelope.EnvelopeException;
 import dev.cardswitch.fido.FidoCheck;
 import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.knot.KnotJweEncrypter;
@@ -52,8 +49,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * sends the queued switches whose pending entry is committed (see {@link CommitMarker}: a crash can
  * then never hide a call that was made) while call slots are free; dead-letters queued switches
  * whose window closed first (over capacity: back-pressure by deadline, memory bounded by the window,
- * nothing dropped). The HTTP completion only wipes the clear card, frees its slot and queues the
- * result. Records forwarded from a punctuator carry no source coordinates, so each pending entry
+ * nothing dropped). Sending hands the switch to {@link CardSource#withCard}: the card is opened (or
+ * looked up), validated, encrypted for Knot and sent on the card-work executor, not on the stream
+ * thread, which keeps only the Kafka work. The completion only wipes the clear card, frees its slot
+ * and queues the result. Records forwarded from a punctuator carry no source coordinates, so each pending entry
  * keeps the event's own topic, partition and offset.
  *
  * <p>After a restart, pending entries this instance did not write are switches that may have been
@@ -63,16 +62,16 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * the queued entries as never sent ({@link #NEVER_SENT}), and waits for the answers in flight.
  *
  * <p>One instance per stream task, used by its stream thread only; the completion queue is the only
- * state the HTTP threads touch.
+ * state the HTTP and card-work threads touch.
  */
 final class SwitchProcessor implements Processor<String, Candidate, String, Result> {
 
   /**
    * {@code entry}: the pending entry as stored when the call started; {@code fidoCheck}: the outcome's
-   * fido_check, or null with FIDO_GATE=off.
+   * fido_check, or null with FIDO_GATE=off; {@code fromVault}: whether the card was looked up.
    */
   private record Completion(String taskKey, PendingSwitch entry, KnotCallResult result, Throwable error,
-      String fidoCheck) {}
+      String fidoCheck, boolean fromVault) {}
 
   /** {@code dispatches} of an entry a clean stop left queued: never sent, so its next owner sends it as a first send. */
   static final int NEVER_SENT = -1;
@@ -113,7 +112,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.ports = ports;
     this.limit = limit;
     this.validator = new CardDocumentValidator(ports.clock());
-    this.cardSource = new CardSource(ports.vault(), validator);
+    this.cardSource = new CardSource(ports.vault(), ports.keyRing(), ports.cardWork(), validator);
   }
 
   @Override
@@ -131,6 +130,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       queueRestoredSwitches();
       forwardCompletions();
       sendQueued();
+      // Calls that already ended while being started (a card that could not be opened in place, an
+      // answer at once) go out now rather than one interval later.
+      forwardCompletions();
     });
     context.schedule(config.waitScanInterval(), PunctuationType.WALL_CLOCK_TIME, t -> expireWaiting());
   }
@@ -222,7 +224,10 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     }
   }
 
-  /** Holding a call slot: opens the envelope, validates the card and sends it; frees the slot on any failure. */
+  /**
+   * Holding a call slot: checks that the card reference is still there and, with a FIDO gate, that
+   * the card may go, then sends it; frees the slot on a failure here.
+   */
   private void dispatch(Queued queued, Instant now) {
     String taskKey = queued.taskKey();
     PendingSwitch entry = queued.entry() != null ? queued.entry() : pending.get(taskKey);
@@ -255,40 +260,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
       }
       fidoCheck = check.outcomeValue();
     }
-    if (CardSource.fromVault(reference)) {
-      sendFromVault(taskKey, recordDispatch(queued, entry, now), reference, fidoCheck);
-      return;
-    }
-    CardDocument document;
-    byte[] clear = null;
-    try {
-      clear = ports.keyRing().decrypt(reference.getCardEnvelope());
-      document = CardDocument.fromJson(clear);
-    } catch (EnvelopeException e) {
-      boolean unknownKey = EnvelopeException.UNKNOWN_ENVELOPE_KEY.equals(e.reason());
-      fail(taskKey, DeadLetters.draft(
-          unknownKey ? DeadLetterReason.UNKNOWN_ENVELOPE_KEY : DeadLetterReason.UNDECRYPTABLE_ENVELOPE,
-          (unknownKey
-              ? "the card envelope is encrypted to a key card-switch does not hold: add that key to CARD_KEYS, then replay: "
-              : "the card envelope cannot be opened: re-encrypt the card reference to card-switch's key (GET /keys): ")
-              + e.getMessage(), now)
-          .request(request).cardLastFour(reference.getLastFour()));
-      return;
-    } catch (InvalidCardDocumentException e) {
-      fail(taskKey, invalidCard(request, reference, e.violations(), now));
-      return;
-    } finally {
-      if (clear != null) {
-        Arrays.fill(clear, (byte) 0);
-      }
-    }
-    List<Violation> violations = validator.validate(document);
-    if (!violations.isEmpty()) {
-      document.close();
-      fail(taskKey, invalidCard(request, reference, violations, now));
-      return;
-    }
-    send(taskKey, recordDispatch(queued, entry, now), document, fidoCheck);
+    send(taskKey, recordDispatch(queued, entry, now), reference, fidoCheck);
   }
 
   /** The entry as it stands once this send is recorded. */
@@ -314,50 +286,31 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   }
 
   /**
-   * Card-vault lookup mode: the lookup (HTTP thread), then the same Knot call as {@link #send}; the call
-   * slot is held across both, and the lookup counts against the same deadline. A failed lookup comes
-   * back through the completion queue like Knot's answer and becomes its dead letter there.
+   * Gets the card (opens its envelope, or looks it up in the card vault), validates it and hands it
+   * to Knot, all off the stream thread ({@link CardSource#withCard}); never blocks. The call slot is
+   * held throughout, and the deadline counts for all of it. A card that cannot be had comes back
+   * through the completion queue like Knot's answer, and becomes its dead letter there.
    */
-  private void sendFromVault(String taskKey, PendingSwitch entry, CardReference reference, String fidoCheck) {
+  private void send(String taskKey, PendingSwitch entry, CardReference reference, String fidoCheck) {
     SwitchRequest request = entry.getRequest();
     ports.metrics().inFlight(1);
     ports.drain().callStarted();
     unsettledHere++;
-    AtomicReference<CardDocument> fetched = new AtomicReference<>();
-    CompletableFuture<KnotCallResult> call = cardSource.fetch(reference, request.getDeadlineAt()).thenCompose(document -> {
-      fetched.set(document);
+    boolean fromVault = CardSource.fromVault(reference);
+    AtomicReference<CardDocument> card = new AtomicReference<>();
+    CompletableFuture<KnotCallResult> call = cardSource.withCard(reference, request.getDeadlineAt(), document -> {
+      card.set(document);
       return ports.knot().sendCard(request.getEvent().getTaskId(), key -> encrypt(document, key), request.getDeadlineAt());
     });
     call.whenComplete((result, error) -> {
-      // On an HTTP thread: only wipe, free the slot and queue; the stream thread does the rest.
-      CardDocument document = fetched.get();
+      // On an HTTP or card-work thread: only wipe, free the slot and queue; the stream thread does the rest.
+      CardDocument document = card.get();
       if (document != null) {
         document.close();
       }
       limit.release();
       ports.metrics().inFlight(-1);
-      completions.add(new Completion(taskKey, entry, result, error, fidoCheck));
-    });
-  }
-
-  /** Hands the card to Knot; never blocks: the completion is queued for the punctuator. */
-  private void send(String taskKey, PendingSwitch entry, CardDocument document, String fidoCheck) {
-    SwitchRequest request = entry.getRequest();
-    ports.metrics().inFlight(1);
-    ports.drain().callStarted();
-    unsettledHere++;
-    CompletableFuture<KnotCallResult> call;
-    try {
-      call = ports.knot().sendCard(request.getEvent().getTaskId(), key -> encrypt(document, key), request.getDeadlineAt());
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete((result, error) -> {
-      // On an HTTP thread: only wipe, free the slot and queue; the stream thread does the rest.
-      document.close();
-      limit.release();
-      ports.metrics().inFlight(-1);
-      completions.add(new Completion(taskKey, entry, result, error, fidoCheck));
+      completions.add(new Completion(taskKey, entry, result, error, fidoCheck, fromVault));
     });
   }
 
@@ -406,7 +359,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     boolean resent = entry.getDispatches() > 1; // counts this send too: more means one before a restart
     long timestamp = now.toEpochMilli();
     if (completion.error() != null) {
-      DeadLetters fromCardSource = CardSource.deadLetter(completion.error(), now);
+      DeadLetters fromCardSource = CardSource.deadLetter(completion.error(), completion.fromVault(), now);
       if (fromCardSource != null) {
         deadLetter(completion.taskKey(), fromCardSource.request(request).cardLastFour(entry.getCardLastFour())
             .resentAfterRestart(resent), timestamp);
@@ -526,14 +479,6 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         now.minus(config.deduplicationRetention()), now.plus(config.window()))) {
       return found.hasNext();
     }
-  }
-
-  private DeadLetters invalidCard(SwitchRequest request, CardReference reference, List<Violation> violations,
-      Instant now) {
-    return DeadLetters.draft(DeadLetterReason.INVALID_CARD_DATA,
-            "the card document breaks " + violations.size() + " of Knot's rules (see invalid_fields):"
-                + " correct the card reference, then replay", now)
-        .request(request).cardLastFour(reference.getLastFour()).violations(violations);
   }
 
   private void deadLetter(String taskKey, DeadLetters draft, long timestamp) {

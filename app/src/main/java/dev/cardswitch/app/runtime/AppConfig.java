@@ -123,7 +123,12 @@ public final class AppConfig {
    * membership then brings the tasks back with the restart.
    */
   public static final boolean DEFAULT_LEAVE_GROUP_ON_CLOSE = true;
-  public static final int DEFAULT_NUM_STREAM_THREADS = 2;
+  /**
+   * One: a stream thread does only the Kafka work (the card crypto has its own threads), and one
+   * keeps up with more than 1,000 switches/s on 2 cores at less CPU per switch and a lower tail than
+   * two (docs/BENCHMARKS.md, item 13). More pay off with more cores and partitions.
+   */
+  public static final int DEFAULT_NUM_STREAM_THREADS = 1;
   /** One per core: the crypto is CPU work, and nothing on these threads blocks. */
   public static final int DEFAULT_CARD_CRYPTO_THREADS = Runtime.getRuntime().availableProcessors();
   public static final String DEFAULT_PROCESSING_GUARANTEE = "exactly_once_v2";

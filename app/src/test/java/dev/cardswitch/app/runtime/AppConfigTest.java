@@ -52,7 +52,7 @@ class AppConfigTest {
     SettingException threads = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of("NUM_STREAM_THREADS", "two"), List.of()));
     assertEquals("NUM_STREAM_THREADS", threads.setting());
-    assertEquals("NUM_STREAM_THREADS is \"two\": write a whole number, e.g. 2", threads.getMessage());
+    assertEquals("NUM_STREAM_THREADS is \"two\": write a whole number, e.g. 1", threads.getMessage());
 
     SettingException crypto = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of("CARD_CRYPTO_THREADS", "0"), List.of()));

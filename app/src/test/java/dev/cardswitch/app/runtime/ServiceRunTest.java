@@ -143,6 +143,10 @@ class ServiceRunTest {
       assertTrue(metrics.body().lines().anyMatch(l -> l.equals("card_switch_outcomes_total{status=\"SWITCHED\"} 40")),
           metrics.body());
       assertMetricsMoved(before, new PrometheusText(metrics.body()), metrics.body());
+      // The cards were opened, encrypted for Knot and sent on the card crypto threads, off the stream thread.
+      var cpu = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(http, base + "/stats").body())
+          .get("thread_cpu_ns");
+      assertTrue(cpu.get("card_crypto").asLong() > 0, cpu.toString());
     }
     String printed = banner.toString();
     assertTrue(printed.contains("embedded Kafka broker"), printed);

@@ -21,12 +21,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
- * Where a switch's card comes from, always off the stream thread: a card reference carrying a
+ * Where a switch's card comes from, off the stream thread: a card reference carrying a
  * {@code card_token} is looked up in the {@link CardVault} (a network call), then parsed and
  * validated on the thread that completed the lookup; a reference without one keeps its card in
  * {@code card_envelope}, opened (ECDH-ES, the most expensive step of a switch), parsed and validated
  * on the card-work executor. The stream thread then only does Kafka work, so the crypto's
- * parallelism does not depend on the number of stream threads.
+ * parallelism does not depend on the number of stream threads. (An executor that runs tasks in
+ * place, the default of {@link dev.cardswitch.topology.SwitchPorts} and the blocking baseline's,
+ * does the card work on the stream thread, as before.)
  *
  * <p>The mode is chosen per record, by which field is set, not per deployment: an issuer can move
  * its cards to the platform one by one, and a reference never needs a second setting to be read

@@ -12,8 +12,8 @@ import java.util.function.Function;
  * {@code GET /jwe/key} shows that the key was rotated.
  *
  * <p>Implementations are thread-safe and never block the calling thread (the topology calls from its
- * card-work threads, or from a Kafka Streams thread when card work runs in place): all waiting (back-off, rate limiting, the HTTP exchange) happens
- * asynchronously.
+ * card-work threads, or from a Kafka Streams thread when card work runs in place): all waiting
+ * (back-off, rate limiting, the HTTP exchange) happens asynchronously.
  */
 public interface KnotGateway {
 

@@ -106,7 +106,8 @@ public final class ProcessStats {
   /**
    * CPU time of the live Java threads by what they do, so a benchmark can say where a switch's CPU
    * goes: {@code stream} (Kafka Streams' stream threads: the topology's Kafka work), {@code
-   * card_crypto} (the card crypto threads: envelope, validation, Knot JWE, starting the call), {@code http} (the JDK HTTP client's threads and the common pool that completes its futures),
+   * card_crypto} (the card crypto threads: envelope, validation, Knot JWE, starting the call),
+   * {@code http} (the JDK HTTP client's threads and the common pool that completes its futures),
    * {@code kafka_clients} (producers' and consumers' network threads, heartbeats, admin), {@code
    * other}. The JIT compilers and the GC are not Java threads: {@code /proc} tells those. A thread
    * that ended takes its time with it. Empty where the JVM cannot measure thread CPU.

@@ -54,8 +54,9 @@ final class CardSource {
   /**
    * Gets the card of {@code reference} (from the vault or its envelope) and hands it to {@code next}
    * on the thread that got it: the vault's HTTP thread, or a card-work thread (the caller's only with
-   * an executor that runs tasks in place, as the tests' and the blocking baseline's do). Never blocks. {@code next} owns the document (and must close it) once it is called; a failure
-   * before that comes back in the future, as described at {@link #fetch} and {@link #open}.
+   * an executor that runs tasks in place, as the tests' and the blocking baseline's do). Never
+   * blocks. {@code next} owns the document (and must close it) once it is called; a failure before
+   * that comes back in the future, as described at {@link #fetch} and {@link #open}.
    */
   <T> CompletableFuture<T> withCard(CardReference reference, Instant deadline,
       Function<CardDocument, CompletableFuture<T>> next) {

@@ -52,8 +52,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * nothing dropped). Sending hands the switch to {@link CardSource#withCard}: the card is opened (or
  * looked up), validated, encrypted for Knot and sent on the card-work executor, not on the stream
  * thread, which keeps only the Kafka work. The completion only wipes the clear card, frees its slot
- * and queues the result. Records forwarded from a punctuator carry no source coordinates, so each pending entry
- * keeps the event's own topic, partition and offset.
+ * and queues the result. Records forwarded from a punctuator carry no source coordinates, so each
+ * pending entry keeps the event's own topic, partition and offset.
  *
  * <p>After a restart, pending entries this instance did not write are switches that may have been
  * sent before the process stopped: they are sent again, marked {@code resent_after_restart}

@@ -229,6 +229,28 @@ class SwitchTopologyTest {
   }
 
   @Test
+  void aRepeatedEventWaitingForItsReferenceIsADuplicateBeforeAndAfterTheWaitingStoreEmpties() {
+    sendEvent(13, "card-late-1", true);
+    advance(Duration.ofSeconds(1)); // wait scans run and find it still waiting
+    sendEvent(13, "card-late-1", true);
+    assertEquals(DeadLetterReason.DUPLICATE_EVENT, deadLetters.readValue().getReason());
+    loadReference("card-late-1");
+    assertEquals(1, knot.calls().size());
+    advance(Duration.ofSeconds(1)); // the next scan finds nothing waiting
+
+    sendEvent(14, "card-late-2", true);
+    sendEvent(14, "card-late-2", true); // before any scan: the store is known to hold it again
+    assertEquals(DeadLetterReason.DUPLICATE_EVENT, deadLetters.readValue().getReason());
+    advance(Duration.ofSeconds(1));
+    sendEvent(14, "card-late-2", true);
+    assertEquals(DeadLetterReason.DUPLICATE_EVENT, deadLetters.readValue().getReason());
+    loadReference("card-late-2");
+    assertEquals(2, knot.calls().size(), "each waiting task is sent once");
+    assertEquals(14L, knot.call(1).taskId());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
   void deadLettersNoCardReferenceWhenNoneArrivesBeforeTheDeadline() {
     sendEvent(12, "card-missing", true);
     advance(Duration.ofSeconds(14));

@@ -90,11 +90,21 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   private final CardDocumentValidator validator;
   private final KnotJweEncrypter jwe = new KnotJweEncrypter();
   private final CardSource cardSource;
+  /** The dedup look-up's span around now, in ms: back over the retention, ahead over one window. */
+  private final long dedupBeforeMs;
+  private final long dedupAfterMs;
   private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   /** Tasks queued or in flight from this instance (stream thread only). */
   private final Set<String> known = new HashSet<>();
   private boolean restoredQueued;
+  /**
+   * False only while the waiting store is known to be empty, so that {@link #isWaiting} need not read
+   * it for every event (a store miss each). Set by {@link #park}; a scan ({@link #expireWaiting}) that
+   * leaves nothing clears it. The release processor only removes entries: it can keep this true
+   * longer than needed, never make it wrongly false.
+   */
+  private boolean mayBeWaiting = true;
   /** Calls this processor started whose answers it has not yet turned into results (stream thread only). */
   private int unsettledHere;
 
@@ -113,6 +123,8 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.limit = limit;
     this.validator = new CardDocumentValidator(ports.clock());
     this.cardSource = new CardSource(ports.vault(), ports.keyRing(), ports.cardWork(), validator);
+    this.dedupBeforeMs = config.deduplicationRetention().toMillis();
+    this.dedupAfterMs = config.window().toMillis();
   }
 
   @Override
@@ -426,6 +438,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     Instant now = ports.clock().instant();
     List<KeyValue<String, WaitingSwitches>> changed = new ArrayList<>();
     List<SwitchRequest> expired = new ArrayList<>();
+    int remaining = 0;
     try (KeyValueIterator<String, WaitingSwitches> all = waiting.all()) {
       while (all.hasNext()) {
         KeyValue<String, WaitingSwitches> entry = all.next();
@@ -436,8 +449,12 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
         if (keep.size() != entry.value.getRequests().size()) {
           changed.add(KeyValue.pair(entry.key, keep.isEmpty() ? null : new WaitingSwitches(keep)));
         }
+        if (!keep.isEmpty()) {
+          remaining++;
+        }
       }
     }
+    mayBeWaiting = remaining > 0;
     for (KeyValue<String, WaitingSwitches> change : changed) {
       if (change.value == null) {
         waiting.delete(change.key);
@@ -459,9 +476,13 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     List<SwitchRequest> requests = new ArrayList<>(parked == null ? List.of() : parked.getRequests());
     requests.add(request);
     waiting.put(cardId, new WaitingSwitches(requests));
+    mayBeWaiting = true;
   }
 
   private boolean isWaiting(String cardId, String taskKey) {
+    if (!mayBeWaiting) {
+      return false;
+    }
     WaitingSwitches parked = waiting.get(cardId);
     if (parked == null) {
       return false;
@@ -475,8 +496,9 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   }
 
   private boolean alreadySwitched(String taskKey, Instant now) {
-    try (WindowStoreIterator<Long> found = switched.fetch(taskKey,
-        now.minus(config.deduplicationRetention()), now.plus(config.window()))) {
+    long at = now.toEpochMilli();
+    // The long overload: the Instant one formats two validation messages on every call.
+    try (WindowStoreIterator<Long> found = switched.fetch(taskKey, at - dedupBeforeMs, at + dedupAfterMs)) {
       return found.hasNext();
     }
   }

@@ -1,6 +1,7 @@
 package dev.cardswitch.app.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cardswitch.registry.HttpSchemaRegistryClient;
 import dev.cardswitch.registry.SchemaRegistryConfig;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,17 @@ class StreamsPropertiesTest {
     Properties props = streamsProperties(Map.of("PROBING_REBALANCE_INTERVAL", "5m", "COMMIT_INTERVAL", "40ms"));
     assertEquals(300_000L, props.get(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG));
     assertEquals(40L, props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+  }
+
+  @Test
+  void theMainConsumerWaitsUpTo10msForFullerFetchesAndTheRestoreConsumerDoesNot() {
+    StreamsConfig config = new StreamsConfig(streamsProperties(Map.of()));
+    Map<String, Object> main = config.getMainConsumerConfigs("group", "client", 0);
+    assertEquals(65_536, main.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+    assertEquals(10, main.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    Map<String, Object> restore = config.getRestoreConsumerConfigs("client");
+    assertNull(restore.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+    assertNull(restore.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
   }
 
   @Test

@@ -6,15 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cardswitch.app.embedded.EmbeddedKafka;
 import dev.cardswitch.app.runtime.AppConfig;
+import dev.cardswitch.knot.client.KnotCredentials;
+import dev.cardswitch.sandbox.KnotSandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +36,17 @@ class BenchRunTest {
   @TempDir Path dataDir;
 
   private JsonNode run(BenchSettings settings, String threads, ByteArrayOutputStream out) throws Exception {
-    AppConfig config = Bench.configure(
-        Map.of("DATA_DIR", dataDir.toString(), "TOPIC_PARTITIONS", "3", "NUM_STREAM_THREADS", threads), List.of());
+    return run(settings, Map.of("NUM_STREAM_THREADS", threads), out, System.err);
+  }
+
+  private JsonNode run(BenchSettings settings, Map<String, String> env, ByteArrayOutputStream out, PrintStream err)
+      throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("DATA_DIR", dataDir.toString());
+    all.put("TOPIC_PARTITIONS", "3");
+    AppConfig config = Bench.configure(all, List.of());
     BenchReport report = Bench.run(settings, config, System.getProperty("java.class.path"),
-        new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        new PrintStream(out, true, StandardCharsets.UTF_8), err);
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(report.jsonLine(), lines.get(lines.size() - 1), "the JSON line is the last line");
     return JSON.readTree(report.jsonLine());
@@ -89,5 +103,46 @@ class BenchRunTest {
     assertEquals(0, json.get("baseline_duplicates").asLong());
     assertTrue(Files.list(dataDir.resolve(Bench.FOLDER).resolve("logs")).count() == 2,
         "the two services' logs are kept");
+  }
+
+  /**
+   * The bench against parts the user configured, here a broker and a Knot of the test's own (the
+   * schema registry stays embedded): it uses them, names them in its report, and leaves its topics
+   * on that broker under its run's prefix, saying so.
+   */
+  @Test
+  void aBenchAgainstAConfiguredBrokerAndKnotUsesThemAndSaysWhereItsTopicsStay() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(null);
+        KnotSandbox knot = KnotSandbox.builder().port(0).credentials(new KnotCredentials("issuer-1", "s3cret-issuer-1"))
+            .start()) {
+      BenchSettings settings = BenchSettings.builder().events(40).warmup(10).javaOptions(List.of("-Xmx512m")).build();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+      JsonNode json = run(settings, Map.of("NUM_STREAM_THREADS", "1", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+          "KNOT_BASE_URL", knot.baseUrl().toString(), "KNOT_CLIENT_ID", "issuer-1", "KNOT_SECRET", "s3cret-issuer-1"),
+          out, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+      String printed = out.toString(StandardCharsets.UTF_8);
+      String progress = err.toString(StandardCharsets.UTF_8);
+      assertEquals(kafka.bootstrapServers(), json.get("kafka").asText(), json.toString());
+      assertEquals(knot.baseUrl().toString(), json.get("knot").asText(), json.toString());
+      assertEquals(40, json.get("switched").asLong(), printed);
+      assertEquals(0, json.get("missing").asLong(), printed);
+      assertEquals(0, json.get("duplicates").asLong(), printed);
+      assertTrue(json.get("latency_ms").isNull(), "Knot's latency is Knot's own, not a setting: " + json);
+      assertTrue(json.get("knot_calls").isNull(), "the bench cannot count a real Knot's calls: " + json);
+      assertEquals(50, knot.stats().switched(), "the warm-up and the measured events, all at the configured Knot");
+      assertFalse(progress.contains("embedded Kafka broker"), progress);
+      assertTrue(progress.contains("the runs' topics stay on " + kafka.bootstrapServers()), progress);
+      assertFalse((printed + progress).contains("s3cret-issuer-1"), "the secret is never printed");
+      Set<String> topics;
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        topics = admin.listTopics().names().get();
+      }
+      assertTrue(topics.stream().anyMatch(t -> t.startsWith("bench-")), "the run's topics are on that broker: " + topics);
+      assertTrue(topics.stream().filter(t -> !t.startsWith("_")).allMatch(t -> t.startsWith("bench-")
+          || t.startsWith("card-switch-bench-")), "only names under the run's prefixes: " + topics);
+    }
   }
 }

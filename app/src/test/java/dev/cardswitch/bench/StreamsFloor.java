@@ -49,7 +49,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * (exactly-once v2, one stream thread, 25 ms commits, fuller fetches): the floor under the stream
  * thread and the Kafka clients' threads of {@code ./card-switch bench}, against which issue 6's CPU
  * target is weighed (docs/BENCHMARKS.md item 17). No card, no crypto, no HTTP, no Avro: byte values
- * of about the size of the service's records, through three topologies of growing need.
+ * of about the size of the service's records, through four topologies of growing need.
  *
  * <ul>
  *   <li>{@code pass}: the webhook topic straight to the outcome topic (1 record consumed, 1 produced);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,33 @@ class SweepReportTest {
     assertTrue(Files.size(file) > 5_000, "more than a blank image");
     assertTrue(containsColour(image, 0xc92a2a), "the p99 line is drawn");
     assertTrue(containsColour(image, 0x2b8a3e), "the p50 line is drawn");
+  }
+
+  @Test
+  void theTitleNamesTheKnotItRanAgainstAndTheStreamThreads() {
+    assertEquals("card-switch: latency vs offered load (Knot sandbox 200 ms ± 20 %, 1 instance(s) × 2 stream"
+        + " thread(s), exactly_once_v2)", report.plotTitle());
+    SweepReport real = new SweepReport(SETTINGS, new BenchEnvironment(6, 1, "exactly_once_v2", 2048, "embedded",
+        "https://knot.example"), List.of(step(100, 200), step(400, 900)), Duration.ofSeconds(40));
+    assertEquals("card-switch: latency vs offered load (Knot at https://knot.example, 1 instance(s) × 1 stream"
+        + " thread(s), exactly_once_v2)", real.plotTitle());
+  }
+
+  @Test
+  void drawsTheTargetLineOnlyWhereTheSandboxSetKnotsLatency() {
+    List<LatencyPlot.Point> points = List.of(new LatencyPlot.Point(100, 100.0, 210L, 250L, 300L, 400L, 0),
+        new LatencyPlot.Point(400, 400.0, 220L, 260L, 320L, 420L, 0));
+    BufferedImage withTarget = LatencyPlot.render("t", OptionalLong.of(200), points);
+    BufferedImage without = LatencyPlot.render("t", OptionalLong.empty(), points);
+    long differing = 0;
+    for (int x = 0; x < withTarget.getWidth(); x++) {
+      for (int y = 0; y < withTarget.getHeight(); y++) {
+        if (withTarget.getRGB(x, y) != without.getRGB(x, y)) {
+          differing++;
+        }
+      }
+    }
+    assertTrue(differing > 500, "the L + 300 ms line and its label are drawn with L only: " + differing);
   }
 
   @Test

@@ -353,11 +353,13 @@ public final class StreamsFloor {
 
   private static Map<String, String> options(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --name value, got " + args[i]);
+    for (int i = 0; i < args.length; i += 2) {
+      String name = args[i].startsWith("--") ? args[i].substring(2) : "";
+      if (!List.of("rate", "events", "warmup", "shapes").contains(name) || i + 1 == args.length) {
+        throw new IllegalArgumentException("expected --rate N, --events N, --warmup N or --shapes pass,hop,switch,full;"
+            + " got " + args[i] + (i + 1 == args.length ? " without a value" : ""));
       }
-      options.put(args[i].substring(2), args[i + 1]);
+      options.put(name, args[i + 1]);
     }
     return options;
   }

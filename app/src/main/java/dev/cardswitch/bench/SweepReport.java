@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * The end of a load sweep: a table with one row per offered rate (achieved throughput, receipt →

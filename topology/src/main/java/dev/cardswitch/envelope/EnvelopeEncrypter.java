@@ -23,9 +23,9 @@ public final class EnvelopeEncrypter {
   private final ECDHEncrypter encrypter;
   private final JWEHeader header;
 
-  /** An encrypter using BouncyCastle for the key agreement (see {@link KeyAgreementProvider}). */
+  /** An encrypter using the fastest key agreement that runs here ({@link KeyAgreementProvider#preferred()}). */
   public EnvelopeEncrypter(ECKey publicKeyWithKid) {
-    this(publicKeyWithKid, KeyAgreementProvider.BOUNCY_CASTLE);
+    this(publicKeyWithKid, KeyAgreementProvider.preferred());
   }
 
   /**

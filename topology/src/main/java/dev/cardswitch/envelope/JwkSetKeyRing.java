@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,13 +37,13 @@ import java.util.Objects;
  *
  * <p>Settings, one name per layer: {@value #CARD_KEYS_FILE} (path of a JWK set file) or {@value
  * #CARD_KEYS} (the JWK set JSON itself), exactly one of them; {@value #CARD_KEYS_CURRENT_KID}
- * (optional). Keys are checked at load time: EC, on P-256, with a private part and a unique kid,
+ * (optional); {@value #CARD_KEYS_KEY_AGREEMENT} (optional, see {@link KeyAgreementProvider}). Keys are checked at load time: EC, on P-256, with a private part and a unique kid,
  * meant for encryption; any problem stops the load with a message naming the key and the fix, never
  * key material.
  *
- * <p>Speed: the ECDH key agreement runs on BouncyCastle by default (about 0.18 ms per decryption here
- * against 1.0 ms with the JDK 17 default provider); {@link Options#keyAgreementProvider} selects the
- * JDK's instead, for benchmarks.
+ * <p>Speed: the ECDH key agreement runs on {@link KeyAgreementProvider#preferred()} by default: the
+ * Amazon Corretto Crypto Provider's native code where it loads (about 0.1 ms per decryption here),
+ * else BouncyCastle (0.21 ms), against 1.2 ms with the JDK 17 default provider.
  *
  * <p>Thread-safe and immutable. One nimbus {@link ECDHDecrypter} per kid is built at load time and
  * shared by all threads: nimbus documents ECDHDecrypter as thread-safe (its key, curve and critical
@@ -63,6 +64,9 @@ public final class JwkSetKeyRing implements KeyRing {
 
   /** Kid of the current key; the first key of the set when unset. */
   public static final String CARD_KEYS_CURRENT_KID = "CARD_KEYS_CURRENT_KID";
+
+  /** Provider of the envelopes' ECDH: auto (the default), corretto, bouncycastle or jdk. */
+  public static final String CARD_KEYS_KEY_AGREEMENT = "CARD_KEYS_KEY_AGREEMENT";
 
   private final Map<String, JWEDecrypter> decrypters;
   private final List<ECKey> publicKeys;
@@ -86,8 +90,8 @@ public final class JwkSetKeyRing implements KeyRing {
   /** Options of a ring: current kid (null = first key of the set) and key-agreement provider. */
   public record Options(String currentKid, KeyAgreementProvider keyAgreementProvider) {
 
-    /** First key current, BouncyCastle key agreement. */
-    public static final Options DEFAULT = new Options(null, KeyAgreementProvider.BOUNCY_CASTLE);
+    /** First key current, the fastest key agreement that runs here. */
+    public static final Options DEFAULT = new Options(null, KeyAgreementProvider.preferred());
 
     public Options {
       Objects.requireNonNull(keyAgreementProvider, "keyAgreementProvider");
@@ -142,14 +146,14 @@ public final class JwkSetKeyRing implements KeyRing {
 
   /**
    * Loads a ring as the settings say: {@value #CARD_KEYS_FILE} or {@value #CARD_KEYS} (exactly one),
-   * {@value #CARD_KEYS_CURRENT_KID} optional; BouncyCastle key agreement.
+   * {@value #CARD_KEYS_CURRENT_KID} and {@value #CARD_KEYS_KEY_AGREEMENT} optional.
    *
    * @param env the environment, e.g. {@code System.getenv()}
    */
   public static JwkSetKeyRing fromEnvironment(Map<String, String> env) {
     String file = nonBlank(env.get(CARD_KEYS_FILE));
     String json = nonBlank(env.get(CARD_KEYS));
-    Options options = Options.DEFAULT.withCurrentKid(nonBlank(env.get(CARD_KEYS_CURRENT_KID)));
+    Options options = new Options(nonBlank(env.get(CARD_KEYS_CURRENT_KID)), keyAgreementFromEnvironment(env));
     if (file != null && json != null) {
       throw new InvalidEnvelopeKeyException(
           "both " + CARD_KEYS_FILE + " and " + CARD_KEYS + " are set: set only one of them");
@@ -164,6 +168,20 @@ public final class JwkSetKeyRing implements KeyRing {
         "neither " + CARD_KEYS_FILE + " nor " + CARD_KEYS + " is set: export " + CARD_KEYS_FILE
             + "=/path/to/card-keys.json (a JWK set holding the service's EC P-256 private keys), or "
             + CARD_KEYS + " with that JWK set's JSON");
+  }
+
+  /**
+   * The key-agreement provider {@value #CARD_KEYS_KEY_AGREEMENT} names, {@link KeyAgreementProvider#preferred()}
+   * when unset.
+   *
+   * @throws InvalidEnvelopeKeyException if the value is unknown or names a provider that cannot run here
+   */
+  public static KeyAgreementProvider keyAgreementFromEnvironment(Map<String, String> env) {
+    try {
+      return KeyAgreementProvider.fromSetting(CARD_KEYS_KEY_AGREEMENT, env.get(CARD_KEYS_KEY_AGREEMENT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEnvelopeKeyException(e.getMessage());
+    }
   }
 
   /**
@@ -369,8 +387,8 @@ public final class JwkSetKeyRing implements KeyRing {
   private static JWEDecrypter decrypter(ECKey key, String named, KeyAgreementProvider provider) {
     ECDHDecrypter decrypter;
     try {
-      decrypter = new ECDHDecrypter(key);
-    } catch (JOSEException e) {
+      decrypter = new ECDHDecrypter(provider.ownKey(key.toECPrivateKey()));
+    } catch (JOSEException | GeneralSecurityException e) {
       throw new InvalidEnvelopeKeyException(named + " is not a usable EC private key");
     }
     decrypter.getJCAContext().setKeyEncryptionProvider(provider.jcaProvider());

@@ -50,7 +50,7 @@ public class CryptoBenchmark {
       + "\"postal_code\":\"12345\",\"country\":\"US\"},\"phone_number\":\"+11234567890\"},"
       + "\"card\":{\"number\":\"4242424242424242\",\"expiration\":\"08/2030\",\"cvv\":\"012\"}}";
 
-  @Param({"BOUNCY_CASTLE", "JDK_DEFAULT"})
+  @Param({"CORRETTO", "BOUNCY_CASTLE", "JDK_DEFAULT"})
   public KeyAgreementProvider provider;
 
   private JwkSetKeyRing ring;

@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class JwkSetKeyRingTest {
 
@@ -178,18 +180,51 @@ class JwkSetKeyRingTest {
   }
 
   @Test
-  void usesBouncyCastleForKeyAgreementByDefaultAndTheJdkOnRequest() {
+  void usesCorrettoForKeyAgreementByDefaultOnLinuxX86AndOthersOnRequest() {
     JwkSetKeyRing fast = JwkSetKeyRing.of(List.of(newKey), JwkSetKeyRing.Options.DEFAULT);
+    JwkSetKeyRing bouncyCastle = JwkSetKeyRing.of(
+        List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(KeyAgreementProvider.BOUNCY_CASTLE));
     JwkSetKeyRing jdk =
         JwkSetKeyRing.of(
             List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(KeyAgreementProvider.JDK_DEFAULT));
 
-    assertEquals("BC", ((ECDHDecrypter) fast.decrypter(newKey.getKeyID())).getJCAContext().getKeyEncryptionProvider().getName());
+    // The project's machines and CI are Linux x86-64, where Corretto's native library loads.
+    boolean linuxX86 = System.getProperty("os.name").equals("Linux")
+        && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertEquals(linuxX86 ? KeyAgreementProvider.CORRETTO : KeyAgreementProvider.BOUNCY_CASTLE, fast.keyAgreementProvider());
+    ECDHDecrypter fastDecrypter = (ECDHDecrypter) fast.decrypter(newKey.getKeyID());
+    assertEquals(linuxX86 ? "AmazonCorrettoCryptoProvider" : "BC",
+        fastDecrypter.getJCAContext().getKeyEncryptionProvider().getName());
+    if (linuxX86) {
+      // The key is Corretto's own, converted once at load rather than on every key agreement.
+      assertTrue(fastDecrypter.getPrivateKey().getClass().getName().startsWith("com.amazon.corretto."),
+          fastDecrypter.getPrivateKey().getClass().getName());
+    }
+    assertEquals("BC",
+        ((ECDHDecrypter) bouncyCastle.decrypter(newKey.getKeyID())).getJCAContext().getKeyEncryptionProvider().getName());
     assertNull(((ECDHDecrypter) jdk.decrypter(newKey.getKeyID())).getJCAContext().getKeyEncryptionProvider());
-    assertNull(((ECDHDecrypter) fast.decrypter(newKey.getKeyID())).getJCAContext().getContentEncryptionProvider());
+    assertNull(fastDecrypter.getJCAContext().getContentEncryptionProvider());
     String envelope = new EnvelopeEncrypter(newKey, KeyAgreementProvider.JDK_DEFAULT).encrypt(card());
     assertArrayEquals(card(), jdk.decrypt(envelope));
+    assertArrayEquals(card(), bouncyCastle.decrypt(envelope));
     assertArrayEquals(card(), fast.decrypt(envelope));
+  }
+
+  @ParameterizedTest
+  @EnumSource(KeyAgreementProvider.class)
+  void rejectsAnEphemeralKeyOffTheCurveWithEveryProvider(KeyAgreementProvider provider) {
+    // An invalid-curve attack sends a point off P-256 to learn the private key from the answers: no
+    // provider may be handed one.
+    JwkSetKeyRing ring = JwkSetKeyRing.of(List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(provider));
+    String[] parts = new EnvelopeEncrypter(newKey, provider).encrypt(card()).split("\\.");
+    String header = new String(java.util.Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+    String otherY = JwkSetKeyRing.generate("other").getY().toString();
+    String offCurve = header.replaceFirst("\"y\":\"[^\"]+\"", "\"y\":\"" + otherY + "\"");
+    assertFalse(offCurve.equals(header), header);
+    parts[0] = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(offCurve.getBytes(StandardCharsets.UTF_8));
+
+    EnvelopeException thrown = assertUndecryptable(ring, String.join(".", parts));
+    assertFalse(thrown.getMessage().contains(otherY), thrown.getMessage());
   }
 
   @Test
@@ -223,7 +258,7 @@ class JwkSetKeyRingTest {
   void describesItselfWithoutKeyMaterial() {
     JwkSetKeyRing ring = JwkSetKeyRing.of(List.of(newKey, oldKey), JwkSetKeyRing.Options.DEFAULT);
     String text = ring.toString();
-    assertTrue(text.contains("card-key-2026-11") && text.contains("BOUNCY_CASTLE"), text);
+    assertTrue(text.contains("card-key-2026-11") && text.contains("keyAgreement=" + ring.keyAgreementProvider()), text);
     assertFalse(text.contains(newKey.getD().toString()));
   }
 

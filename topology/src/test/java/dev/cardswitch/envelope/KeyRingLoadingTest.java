@@ -55,6 +55,23 @@ class KeyRingLoadingTest {
   }
 
   @Test
+  void cardKeysKeyAgreementChoosesTheProviderAndRefusesAnUnknownOne() {
+    for (KeyAgreementProvider provider : KeyAgreementProvider.values()) {
+      JwkSetKeyRing ring = JwkSetKeyRing.fromEnvironment(
+          Map.of("CARD_KEYS", set(first), "CARD_KEYS_KEY_AGREEMENT", " " + provider.settingValue().toUpperCase() + " "));
+      assertEquals(provider, ring.keyAgreementProvider());
+      assertRoundTrip(ring, first);
+    }
+    assertEquals(KeyAgreementProvider.preferred(),
+        JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first), "CARD_KEYS_KEY_AGREEMENT", "auto")).keyAgreementProvider());
+    assertEquals(KeyAgreementProvider.preferred(),
+        JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first))).keyAgreementProvider());
+
+    String message = rejected(() -> JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first), "CARD_KEYS_KEY_AGREEMENT", "openssl")));
+    assertEquals("CARD_KEYS_KEY_AGREEMENT is \"openssl\": give auto (the default), corretto, bouncycastle or jdk", message);
+  }
+
+  @Test
   void namesBothSettingsWhenNeitherIsSet() {
     InvalidEnvelopeKeyException thrown =
         assertThrows(InvalidEnvelopeKeyException.class, () -> JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", " ")));

@@ -616,7 +616,8 @@ public final class AppConfig {
         CardVaultClientConfig.CARD_VAULT_CALL_TIMEOUT, CardVaultClientConfig.CARD_VAULT_MAX_ATTEMPTS, INGRESS_ENABLED, INGRESS_PORT, INGRESS_BIND, INGRESS_MAX_BODY_BYTES,
         INGRESS_PRODUCE_TIMEOUT,
         FIDO_GATE, CARDINAL_API_KEY_ID, CARDINAL_API_KEY, CARDINAL_API_KEY_FILE, CARDINAL_ORG_UNIT_ID, CARDINAL_RETURN_URL, LOG_FORMAT,
-        JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID));
+        JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID,
+        JwkSetKeyRing.CARD_KEYS_KEY_AGREEMENT));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
         try {

@@ -231,13 +231,17 @@ public final class LatencyPlot {
     }
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code value}. */
+  /**
+   * The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten that is at least
+   * {@code value}: fine enough steps that the axis never runs to twice its data (2,520 gives 3,000,
+   * not 5,000), and each divides into five labelled intervals.
+   */
   static double niceCeiling(double value) {
     if (!(value > 0)) {
       return 1;
     }
     double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
-    for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+    for (double step : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
       if (step * magnitude >= value) {
         return step * magnitude;
       }

@@ -137,7 +137,9 @@ class SweepReportTest {
   void roundsTheLoadAxisUpToANiceValue() {
     assertEquals(1000, LatencyPlot.niceCeiling(840));
     assertEquals(250, LatencyPlot.niceCeiling(210));
-    assertEquals(2000, LatencyPlot.niceCeiling(1050));
+    assertEquals(1500, LatencyPlot.niceCeiling(1050));
+    assertEquals(3000, LatencyPlot.niceCeiling(2520));
+    assertEquals(4000, LatencyPlot.niceCeiling(3001));
   }
 
   private static boolean containsColour(BufferedImage image, int rgb) {

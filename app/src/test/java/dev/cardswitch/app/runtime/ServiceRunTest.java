@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.cardswitch.envelope.KeyAgreementProvider;
 import dev.cardswitch.registry.HttpSchemaRegistryClient;
 import dev.cardswitch.registry.SchemaRegistryConfig;
 import dev.cardswitch.schemas.DeadLetter;
@@ -150,5 +151,8 @@ class ServiceRunTest {
     }
     String printed = banner.toString();
     assertTrue(printed.contains("embedded Kafka broker"), printed);
+    // The start-up output names who computes the envelopes' ECDH (and, on a fallback, why).
+    assertTrue(printed.contains("card key agreement: " + KeyAgreementProvider.preferred().description()
+        + " (CARD_KEYS_KEY_AGREEMENT)"), printed);
   }
 }

@@ -74,7 +74,8 @@ public enum KeyAgreementProvider {
   /** What a start-up line says of this provider: its setting value, what it is, and why not the faster one. */
   public String description() {
     return switch (this) {
-      case CORRETTO -> "corretto (Amazon Corretto Crypto Provider, native AWS-LC)";
+      case CORRETTO -> "corretto (Amazon Corretto Crypto Provider " + AmazonCorrettoCryptoProvider.INSTANCE.getVersionStr()
+          + ", native " + AmazonCorrettoCryptoProvider.INSTANCE.getAwsLcVersionStr() + ")";
       case BOUNCY_CASTLE -> "bouncycastle (pure Java"
           + (Corretto.UNAVAILABLE_REASON == null ? ")" : "; not corretto: " + Corretto.UNAVAILABLE_REASON + ")");
       case JDK_DEFAULT -> "jdk (the JDK's default provider, 5 to 12 times the CPU of the others)";
@@ -127,12 +128,19 @@ public enum KeyAgreementProvider {
     private static String check() {
       try {
         Throwable error = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
-        if (error == null) {
-          return null;
+        if (error != null) {
+          return "the Amazon Corretto Crypto Provider's native library does not load on this platform ("
+              + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ": "
+              + error.getClass().getSimpleName() + ")";
         }
-        return "the Amazon Corretto Crypto Provider's native library does not load on this platform ("
-            + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ": "
-            + error.getClass().getSimpleName() + ")";
+        // Its known-answer self-tests, once (about 0.1 s): a provider that computes wrong answers
+        // would make every envelope look tampered with, and every switch a dead letter.
+        try {
+          AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+        } catch (RuntimeException e) {
+          return "the Amazon Corretto Crypto Provider failed its self-tests (" + e.getClass().getSimpleName() + ")";
+        }
+        return null;
       } catch (LinkageError e) {
         return "the Amazon Corretto Crypto Provider is not on the class path or does not load ("
             + e.getClass().getSimpleName() + ")";

@@ -153,6 +153,6 @@ class ServiceRunTest {
     assertTrue(printed.contains("embedded Kafka broker"), printed);
     // The start-up output names who computes the envelopes' ECDH (and, on a fallback, why).
     assertTrue(printed.contains("card key agreement: " + KeyAgreementProvider.preferred().description()
-        + " (CARD_KEYS_KEY_AGREEMENT)"), printed);
+        + ", by CARD_KEYS_KEY_AGREEMENT=auto\n"), printed);
   }
 }

@@ -28,7 +28,7 @@ class BenchReportTest {
   private static final long T0 = 1_790_000_000_000L;
   private static final BenchSettings SETTINGS = BenchSettings.builder().events(10).warmup(5).build();
   private static final BenchEnvironment SANDBOX =
-      new BenchEnvironment(6, 2, "exactly_once_v2", 2048, "embedded", "sandbox");
+      new BenchEnvironment(6, 2, "exactly_once_v2", 2048, "embedded", "sandbox", "corretto");
   private static final TaskResult SWITCHED = TaskResult.of(SwitchStatus.SWITCHED);
   private static final TaskResult DEADLINE = TaskResult.of(DeadLetterReason.DEADLINE_EXCEEDED);
 
@@ -89,6 +89,9 @@ class BenchReportTest {
     assertEquals(0.01, json.get("verify_share").asDouble());
     assertEquals(6, json.get("partitions").asInt());
     assertEquals(2, json.get("threads").asInt());
+    assertEquals("corretto", json.get("key_agreement").asText());
+    assertTrue(report.summary().contains("calls in flight per instance at most, envelope ECDH by corretto;"),
+        report.summary());
     assertEquals(0, json.get("missing").asLong());
     assertEquals(0, report.exitCode());
   }
@@ -163,7 +166,8 @@ class BenchReportTest {
   @Test
   void figuresThatCouldNotBeMeasuredAreNull() throws Exception {
     BenchEnvironment realKnot =
-        new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com");
+        new BenchEnvironment(6, 2, "exactly_once_v2", 256, "broker:9092", "https://development.knotapi.com",
+        "bouncycastle");
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
         LatencyDistribution.empty(), LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
         null, Duration.ofSeconds(1), false, List.of(), null, Map.of());

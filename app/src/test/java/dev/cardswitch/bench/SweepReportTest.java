@@ -32,7 +32,7 @@ class SweepReportTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long T0 = 1_790_000_000_000L;
   private static final BenchEnvironment SANDBOX =
-      new BenchEnvironment(6, 2, "exactly_once_v2", 2048, "embedded", "sandbox");
+      new BenchEnvironment(6, 2, "exactly_once_v2", 2048, "embedded", "sandbox", "corretto");
   private static final BenchSettings SETTINGS =
       BenchSettings.builder().events(10).warmup(5).sweep(List.of(100.0, 400.0)).build();
 
@@ -68,6 +68,8 @@ class SweepReportTest {
     assertEquals(1000, steps.get(1).get("p99_card_ms").asLong());
     assertEquals(0, steps.get(1).get("missing").asLong());
     assertEquals(200, json.get("latency_ms").asLong());
+    assertEquals("corretto", json.get("key_agreement").asText());
+    assertTrue(report.table().contains("exactly_once_v2, envelope ECDH by corretto; took"), report.table());
     assertEquals(10, json.get("events_per_step").asInt());
   }
 
@@ -101,7 +103,7 @@ class SweepReportTest {
     assertEquals("card-switch: latency vs offered load (Knot sandbox 200 ms ± 20 %, 1 instance(s) × 2 stream"
         + " thread(s), exactly_once_v2)", report.plotTitle());
     SweepReport real = new SweepReport(SETTINGS, new BenchEnvironment(6, 1, "exactly_once_v2", 2048, "embedded",
-        "https://knot.example"), List.of(step(100, 200), step(400, 900)), Duration.ofSeconds(40));
+        "https://knot.example", "corretto"), List.of(step(100, 200), step(400, 900)), Duration.ofSeconds(40));
     assertEquals("card-switch: latency vs offered load (Knot at https://knot.example, 1 instance(s) × 1 stream"
         + " thread(s), exactly_once_v2)", real.plotTitle());
   }

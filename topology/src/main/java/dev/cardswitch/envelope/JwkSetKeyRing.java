@@ -37,9 +37,9 @@ import java.util.Objects;
  *
  * <p>Settings, one name per layer: {@value #CARD_KEYS_FILE} (path of a JWK set file) or {@value
  * #CARD_KEYS} (the JWK set JSON itself), exactly one of them; {@value #CARD_KEYS_CURRENT_KID}
- * (optional); {@value #CARD_KEYS_KEY_AGREEMENT} (optional, see {@link KeyAgreementProvider}). Keys are checked at load time: EC, on P-256, with a private part and a unique kid,
- * meant for encryption; any problem stops the load with a message naming the key and the fix, never
- * key material.
+ * (optional); {@value #CARD_KEYS_KEY_AGREEMENT} (optional, see {@link KeyAgreementProvider}). Keys
+ * are checked at load time: EC, on P-256, with a private part and a unique kid, meant for encryption;
+ * any problem stops the load with a message naming the key and the fix, never key material.
  *
  * <p>Speed: the ECDH key agreement runs on {@link KeyAgreementProvider#preferred()} by default: the
  * Amazon Corretto Crypto Provider's native code where it loads (about 0.1 ms per decryption here),

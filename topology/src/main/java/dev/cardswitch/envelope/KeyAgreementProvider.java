@@ -78,7 +78,7 @@ public enum KeyAgreementProvider {
           + ", native " + AmazonCorrettoCryptoProvider.INSTANCE.getAwsLcVersionStr() + ")";
       case BOUNCY_CASTLE -> "bouncycastle (pure Java"
           + (Corretto.UNAVAILABLE_REASON == null ? ")" : "; not corretto: " + Corretto.UNAVAILABLE_REASON + ")");
-      case JDK_DEFAULT -> "jdk (the JDK's default provider, 5 to 12 times the CPU of the others)";
+      case JDK_DEFAULT -> "jdk (the JDK's default provider, 5 to 16 times the CPU of the others)";
     };
   }
 

@@ -145,8 +145,7 @@ public final class BenchReport {
     json.put("p99_sent_ms", main.sent().percentile(99));
     json.put("stack_cpu_ms_per_switch", round(main.stackCpuMillisPerSwitch(), 3));
     ObjectNode threads = json.putObject("thread_cpu_ms_per_switch");
-    main.threadCpu().forEach((group, cpu) -> threads.put(group,
-        round(main.switched() == 0 ? null : cpu.toNanos() / 1e6 / main.switched(), 3)));
+    main.threadCpuMillisPerSwitch().forEach((group, ms) -> threads.put(group, round(ms, 3)));
     json.put("throughput_span_ms", main.throughput().known() ? (Long) main.throughput().spanMillis() : null);
     json.put("span_ms", main.span().toMillis());
     json.put("cpu_source", main.cpu() == null ? null : main.cpuFromProc() ? "proc" : "jvm");

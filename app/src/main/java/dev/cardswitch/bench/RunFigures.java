@@ -3,6 +3,7 @@ package dev.cardswitch.bench;
 import dev.cardswitch.demo.CollectedResults;
 import dev.cardswitch.schemas.DeadLetterReason;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,6 +134,16 @@ public record RunFigures(
       return null;
     }
     return cpu.toNanos() / 1e6 / switched();
+  }
+
+  /**
+   * {@link #threadCpu()} per switch, in ms, by group in its order; a group's value is null when
+   * nothing was switched.
+   */
+  public Map<String, Double> threadCpuMillisPerSwitch() {
+    Map<String, Double> perSwitch = new LinkedHashMap<>();
+    threadCpu.forEach((group, time) -> perSwitch.put(group, switched() == 0 ? null : time.toNanos() / 1e6 / switched()));
+    return perSwitch;
   }
 
   /** {@link #cpuMillisPerSwitch()} without the JIT compiler's share; null when unknown. */

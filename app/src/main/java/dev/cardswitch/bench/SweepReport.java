@@ -144,6 +144,8 @@ public final class SweepReport {
       step.put("cpu_ms_per_switch", round(s.cpuMillisPerSwitch(), 3));
       step.put("cpu_ms_per_switch_without_jit", round(s.cpuMillisPerSwitchWithoutJit(), 3));
       step.put("stack_cpu_ms_per_switch", round(s.stackCpuMillisPerSwitch(), 3));
+      ObjectNode threads = step.putObject("thread_cpu_ms_per_switch");
+      s.threadCpuMillisPerSwitch().forEach((group, ms) -> threads.put(group, round(ms, 3)));
       step.put("heap_peak_mb", round(s.heapPeakMib(), 1));
     }
     json.put("latency_ms", environment.sandbox() ? (Long) settings.latency().toMillis() : null);

@@ -50,7 +50,8 @@ class SweepReportTest {
         LatencyDistribution.of(LongStream.of(card).map(ms -> ms - 100).toArray()), LatencyDistribution.of(outcome),
         Duration.ofSeconds(2), true, Duration.ofMillis(500), Duration.ofMillis(100),
         300L * 1024 * 1024, 6144L * 1024 * 1024, 400L * 1024, true, 0, 10L, 1L, 9L, Duration.ofSeconds(3), false,
-        List.of(), Duration.ofSeconds(1), Map.of());
+        List.of(), Duration.ofSeconds(1),
+        Map.of("stream", Duration.ofMillis(200), "card_crypto", Duration.ofMillis(350)));
   }
 
   private final SweepReport report =
@@ -67,6 +68,8 @@ class SweepReportTest {
     assertEquals(300, steps.get(0).get("p99_card_ms").asLong(), "200 ms + the 10th of 10..100 ms");
     assertEquals(1000, steps.get(1).get("p99_card_ms").asLong());
     assertEquals(0, steps.get(1).get("missing").asLong());
+    assertEquals(20.0, steps.get(1).get("thread_cpu_ms_per_switch").get("stream").asDouble(), "200 ms for 10 switches");
+    assertEquals(35.0, steps.get(1).get("thread_cpu_ms_per_switch").get("card_crypto").asDouble());
     assertEquals(200, json.get("latency_ms").asLong());
     assertEquals("corretto", json.get("key_agreement").asText());
     assertTrue(report.table().contains("exactly_once_v2, envelope ECDH by corretto; took"), report.table());

@@ -177,7 +177,7 @@ public final class Bench {
           config.processingGuarantee(), config.topology().maxInFlight(),
           stack.kafka().isPresent() ? "embedded" : stack.bootstrapServers(),
           stack.sandbox().isPresent() ? "sandbox" : config.settings().get(KnotClientConfig.KNOT_BASE_URL).orElse("?"),
-          keyRing.keyAgreementProvider().settingValue());
+          config.topology().cardCryptoProvider().settingValue());
       err.printf(Locale.ROOT, "Bench: %d events%s after %d warm-up, %s; %s%n", settings.events(),
           settings.sweep().isEmpty() ? "" : " per step", settings.warmup(),
           !settings.sweep().isEmpty() ? "offered at " + settings.sweep() + " events/s in turn"

@@ -9,16 +9,16 @@ import java.util.Objects;
  *
  * @param kafka {@code embedded}, or the configured bootstrap servers
  * @param knot {@code sandbox}, or the configured Knot base URL
- * @param keyAgreement who computes the envelopes' ECDH ({@code corretto}, {@code bouncycastle} or
- *     {@code jdk}): the choice the same settings make on this machine, which moves the CPU per switch
- *     by a fifth
+ * @param cryptoProvider who computes the card crypto's public-key operations ({@code corretto},
+ *     {@code bouncycastle} or {@code jdk}): the choice the same settings make on this machine, which
+ *     moves the CPU per switch by a fifth
  */
 public record BenchEnvironment(int partitions, int threads, String processingGuarantee, int maxInFlight, String kafka,
-    String knot, String keyAgreement) {
+    String knot, String cryptoProvider) {
 
   public BenchEnvironment {
     Objects.requireNonNull(processingGuarantee, "processingGuarantee");
-    Objects.requireNonNull(keyAgreement, "keyAgreement");
+    Objects.requireNonNull(cryptoProvider, "cryptoProvider");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(knot, "knot");
   }

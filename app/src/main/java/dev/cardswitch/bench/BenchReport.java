@@ -35,7 +35,7 @@ public final class BenchReport {
   /** The settings and the detail, after the figures. */
   public static final List<String> SETTING_KEYS = List.of(
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
-      "key_agreement", "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit",
+      "crypto_provider", "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit",
       "jit_cpu_ms", "gc_cpu_ms",
       "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified", "p50_sent_ms", "p99_sent_ms",
       "stack_cpu_ms_per_switch", "thread_cpu_ms_per_switch",
@@ -129,7 +129,7 @@ public final class BenchReport {
     json.put("threads", environment.threads());
     json.put("processing_guarantee", environment.processingGuarantee());
     json.put("max_in_flight", environment.maxInFlight());
-    json.put("key_agreement", environment.keyAgreement());
+    json.put("crypto_provider", environment.cryptoProvider());
     json.put("warmup", settings.warmup());
     json.put("cards", settings.cards());
     json.put("switched", main.switched());
@@ -179,9 +179,9 @@ public final class BenchReport {
                 settings.latency().toMillis(), settings.jitter() * 100, percent(settings.verifyShare()))
             : environment.knot()));
     lines.add(String.format(Locale.ROOT, "  %d instance(s) × %d stream thread(s), %d partitions, %s, %d calls in flight"
-            + " per instance at most, envelope ECDH by %s; took %.1f s in all", settings.instances(), environment.threads(),
+            + " per instance at most, card crypto by %s; took %.1f s in all", settings.instances(), environment.threads(),
         environment.partitions(), environment.processingGuarantee(), environment.maxInFlight(),
-        environment.keyAgreement(), elapsed.toMillis() / 1000.0));
+        environment.cryptoProvider(), elapsed.toMillis() / 1000.0));
     lines.addAll(runLines(main));
     lines.add(String.format(Locale.ROOT, "  service CPU    %s", cpuLine(main)));
     if (!main.threadCpu().isEmpty() && main.switched() > 0) {

@@ -98,10 +98,10 @@ public final class SweepReport {
   public String table() {
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "Sweep: %d events per step after %d warm-up, Knot %s; %d instance(s) × %d"
-            + " stream thread(s), %d partitions, %s, envelope ECDH by %s; took %.1f s%n", settings.events(),
+            + " stream thread(s), %d partitions, %s, card crypto by %s; took %.1f s%n", settings.events(),
         settings.warmup(), environment.sandbox() ? "sandbox at " + settings.latency().toMillis() + " ms" : environment.knot(),
         settings.instances(), environment.threads(), environment.partitions(), environment.processingGuarantee(),
-        environment.keyAgreement(), elapsed.toMillis() / 1000.0));
+        environment.cryptoProvider(), elapsed.toMillis() / 1000.0));
     t.append(String.format(Locale.ROOT, "%10s %12s %10s %8s %8s %8s %12s %9s %8s %6s %10s%n", "offered/s",
         "switches/s", "p99 sent", "p50 ms", "p95 ms", "p99 ms", "p99 out ms", "deadline", "missing", "dups",
         "cpu ms/sw"));
@@ -155,7 +155,7 @@ public final class SweepReport {
     json.put("threads", environment.threads());
     json.put("processing_guarantee", environment.processingGuarantee());
     json.put("max_in_flight", environment.maxInFlight());
-    json.put("key_agreement", environment.keyAgreement());
+    json.put("crypto_provider", environment.cryptoProvider());
     json.put("warmup", settings.warmup());
     json.put("kafka", environment.kafka());
     json.put("knot", environment.knot());

@@ -89,8 +89,8 @@ class BenchReportTest {
     assertEquals(0.01, json.get("verify_share").asDouble());
     assertEquals(6, json.get("partitions").asInt());
     assertEquals(2, json.get("threads").asInt());
-    assertEquals("corretto", json.get("key_agreement").asText());
-    assertTrue(report.summary().contains("calls in flight per instance at most, envelope ECDH by corretto;"),
+    assertEquals("corretto", json.get("crypto_provider").asText());
+    assertTrue(report.summary().contains("calls in flight per instance at most, card crypto by corretto;"),
         report.summary());
     assertEquals(0, json.get("missing").asLong());
     assertEquals(0, report.exitCode());

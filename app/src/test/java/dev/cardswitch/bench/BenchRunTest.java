@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cardswitch.app.embedded.EmbeddedKafka;
 import dev.cardswitch.app.runtime.AppConfig;
-import dev.cardswitch.envelope.KeyAgreementProvider;
+import dev.cardswitch.envelope.CardCryptoProvider;
 import dev.cardswitch.knot.client.KnotCredentials;
 import dev.cardswitch.sandbox.KnotSandbox;
 import java.io.ByteArrayOutputStream;
@@ -77,7 +77,7 @@ class BenchRunTest {
     assertEquals(60, json.get("switched").asLong(), "every valid card is switched at 100 ms: " + printed);
     assertEquals(0, json.get("deadline_misses").asLong());
     assertEquals(60, json.get("knot_calls").asLong(), "one accepted /card per measured task");
-    assertEquals(KeyAgreementProvider.preferred().settingValue(), json.get("key_agreement").asText());
+    assertEquals(CardCryptoProvider.preferred().settingValue(), json.get("crypto_provider").asText());
     assertTrue(json.get("switches_per_s").asDouble() > 0, json.toString());
     assertTrue(json.get("cpu_ms_per_switch").asDouble() > 0, json.toString());
     assertEquals("proc", json.get("cpu_source").asText());

@@ -71,8 +71,8 @@ class SweepReportTest {
     assertEquals(20.0, steps.get(1).get("thread_cpu_ms_per_switch").get("stream").asDouble(), "200 ms for 10 switches");
     assertEquals(35.0, steps.get(1).get("thread_cpu_ms_per_switch").get("card_crypto").asDouble());
     assertEquals(200, json.get("latency_ms").asLong());
-    assertEquals("corretto", json.get("key_agreement").asText());
-    assertTrue(report.table().contains("exactly_once_v2, envelope ECDH by corretto; took"), report.table());
+    assertEquals("corretto", json.get("crypto_provider").asText());
+    assertTrue(report.table().contains("exactly_once_v2, card crypto by corretto; took"), report.table());
     assertEquals(10, json.get("events_per_step").asInt());
   }
 

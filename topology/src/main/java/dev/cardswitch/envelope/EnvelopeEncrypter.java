@@ -23,9 +23,9 @@ public final class EnvelopeEncrypter {
   private final ECDHEncrypter encrypter;
   private final JWEHeader header;
 
-  /** An encrypter using the fastest key agreement that runs here ({@link KeyAgreementProvider#preferred()}). */
+  /** An encrypter using the fastest key agreement that runs here ({@link CardCryptoProvider#preferred()}). */
   public EnvelopeEncrypter(ECKey publicKeyWithKid) {
-    this(publicKeyWithKid, KeyAgreementProvider.preferred());
+    this(publicKeyWithKid, CardCryptoProvider.preferred());
   }
 
   /**
@@ -33,7 +33,7 @@ public final class EnvelopeEncrypter {
    *     its public half kept)
    * @throws InvalidEnvelopeKeyException if the key has no kid, is not on P-256 or not for encryption
    */
-  public EnvelopeEncrypter(ECKey publicKeyWithKid, KeyAgreementProvider keyAgreementProvider) {
+  public EnvelopeEncrypter(ECKey publicKeyWithKid, CardCryptoProvider keyAgreementProvider) {
     Objects.requireNonNull(publicKeyWithKid, "publicKeyWithKid");
     Objects.requireNonNull(keyAgreementProvider, "keyAgreementProvider");
     EnvelopeFormat.requireEnvelopeKey(publicKeyWithKid, "the envelope encryption key", false);

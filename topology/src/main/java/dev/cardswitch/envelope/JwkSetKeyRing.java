@@ -37,11 +37,11 @@ import java.util.Objects;
  *
  * <p>Settings, one name per layer: {@value #CARD_KEYS_FILE} (path of a JWK set file) or {@value
  * #CARD_KEYS} (the JWK set JSON itself), exactly one of them; {@value #CARD_KEYS_CURRENT_KID}
- * (optional); {@value #CARD_KEYS_KEY_AGREEMENT} (optional, see {@link KeyAgreementProvider}). Keys
+ * (optional); {@value #CARD_CRYPTO_PROVIDER} (optional, see {@link CardCryptoProvider}). Keys
  * are checked at load time: EC, on P-256, with a private part and a unique kid, meant for encryption;
  * any problem stops the load with a message naming the key and the fix, never key material.
  *
- * <p>Speed: the ECDH key agreement runs on {@link KeyAgreementProvider#preferred()} by default: the
+ * <p>Speed: the ECDH key agreement runs on {@link CardCryptoProvider#preferred()} by default: the
  * Amazon Corretto Crypto Provider's native code where it loads (about 0.1 ms per decryption here),
  * else BouncyCastle (0.21 ms), against 1.2 ms with the JDK 17 default provider.
  *
@@ -65,21 +65,21 @@ public final class JwkSetKeyRing implements KeyRing {
   /** Kid of the current key; the first key of the set when unset. */
   public static final String CARD_KEYS_CURRENT_KID = "CARD_KEYS_CURRENT_KID";
 
-  /** Provider of the envelopes' ECDH: auto (the default), corretto, bouncycastle or jdk. */
-  public static final String CARD_KEYS_KEY_AGREEMENT = "CARD_KEYS_KEY_AGREEMENT";
+  /** Provider of the card crypto (the envelopes' ECDH here): auto (the default), corretto, bouncycastle or jdk. */
+  public static final String CARD_CRYPTO_PROVIDER = "CARD_CRYPTO_PROVIDER";
 
   private final Map<String, JWEDecrypter> decrypters;
   private final List<ECKey> publicKeys;
   private final String currentKid;
   private final ECKey currentPublicKey;
-  private final KeyAgreementProvider keyAgreementProvider;
+  private final CardCryptoProvider keyAgreementProvider;
 
   private JwkSetKeyRing(
       Map<String, JWEDecrypter> decrypters,
       List<ECKey> publicKeys,
       String currentKid,
       ECKey currentPublicKey,
-      KeyAgreementProvider keyAgreementProvider) {
+      CardCryptoProvider keyAgreementProvider) {
     this.decrypters = Collections.unmodifiableMap(decrypters);
     this.publicKeys = List.copyOf(publicKeys);
     this.currentKid = currentKid;
@@ -88,10 +88,10 @@ public final class JwkSetKeyRing implements KeyRing {
   }
 
   /** Options of a ring: current kid (null = first key of the set) and key-agreement provider. */
-  public record Options(String currentKid, KeyAgreementProvider keyAgreementProvider) {
+  public record Options(String currentKid, CardCryptoProvider keyAgreementProvider) {
 
     /** First key current, the fastest key agreement that runs here. */
-    public static final Options DEFAULT = new Options(null, KeyAgreementProvider.preferred());
+    public static final Options DEFAULT = new Options(null, CardCryptoProvider.preferred());
 
     public Options {
       Objects.requireNonNull(keyAgreementProvider, "keyAgreementProvider");
@@ -104,7 +104,7 @@ public final class JwkSetKeyRing implements KeyRing {
       return new Options(kid, keyAgreementProvider);
     }
 
-    public Options withKeyAgreementProvider(KeyAgreementProvider provider) {
+    public Options withCardCryptoProvider(CardCryptoProvider provider) {
       return new Options(currentKid, provider);
     }
   }
@@ -146,14 +146,14 @@ public final class JwkSetKeyRing implements KeyRing {
 
   /**
    * Loads a ring as the settings say: {@value #CARD_KEYS_FILE} or {@value #CARD_KEYS} (exactly one),
-   * {@value #CARD_KEYS_CURRENT_KID} and {@value #CARD_KEYS_KEY_AGREEMENT} optional.
+   * {@value #CARD_KEYS_CURRENT_KID} and {@value #CARD_CRYPTO_PROVIDER} optional.
    *
    * @param env the environment, e.g. {@code System.getenv()}
    */
   public static JwkSetKeyRing fromEnvironment(Map<String, String> env) {
     String file = nonBlank(env.get(CARD_KEYS_FILE));
     String json = nonBlank(env.get(CARD_KEYS));
-    Options options = new Options(nonBlank(env.get(CARD_KEYS_CURRENT_KID)), keyAgreementFromEnvironment(env));
+    Options options = new Options(nonBlank(env.get(CARD_KEYS_CURRENT_KID)), cryptoProviderFromEnvironment(env));
     if (file != null && json != null) {
       throw new InvalidEnvelopeKeyException(
           "both " + CARD_KEYS_FILE + " and " + CARD_KEYS + " are set: set only one of them");
@@ -171,14 +171,14 @@ public final class JwkSetKeyRing implements KeyRing {
   }
 
   /**
-   * The key-agreement provider {@value #CARD_KEYS_KEY_AGREEMENT} names, {@link KeyAgreementProvider#preferred()}
+   * The key-agreement provider {@value #CARD_CRYPTO_PROVIDER} names, {@link CardCryptoProvider#preferred()}
    * when unset.
    *
    * @throws InvalidEnvelopeKeyException if the value is unknown or names a provider that cannot run here
    */
-  public static KeyAgreementProvider keyAgreementFromEnvironment(Map<String, String> env) {
+  public static CardCryptoProvider cryptoProviderFromEnvironment(Map<String, String> env) {
     try {
-      return KeyAgreementProvider.fromSetting(CARD_KEYS_KEY_AGREEMENT, env.get(CARD_KEYS_KEY_AGREEMENT));
+      return CardCryptoProvider.fromSetting(CARD_CRYPTO_PROVIDER, env.get(CARD_CRYPTO_PROVIDER));
     } catch (IllegalArgumentException e) {
       throw new InvalidEnvelopeKeyException(e.getMessage());
     }
@@ -300,7 +300,7 @@ public final class JwkSetKeyRing implements KeyRing {
     return ordered;
   }
 
-  public KeyAgreementProvider keyAgreementProvider() {
+  public CardCryptoProvider keyAgreementProvider() {
     return keyAgreementProvider;
   }
 
@@ -384,7 +384,7 @@ public final class JwkSetKeyRing implements KeyRing {
         decrypters, publicKeys, current.getKeyID(), current.toPublicJWK(), options.keyAgreementProvider());
   }
 
-  private static JWEDecrypter decrypter(ECKey key, String named, KeyAgreementProvider provider) {
+  private static JWEDecrypter decrypter(ECKey key, String named, CardCryptoProvider provider) {
     ECDHDecrypter decrypter;
     try {
       decrypter = new ECDHDecrypter(provider.ownKey(key.toECPrivateKey()));

@@ -1,5 +1,6 @@
 package dev.cardswitch.topology;
 
+import dev.cardswitch.envelope.CardCryptoProvider;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -61,6 +62,7 @@ public final class TopologyConfig {
   private final boolean switchStatus;
   private final Duration switchStatusRetention;
   private final Duration lifecycleConfirmationTimeout;
+  private final CardCryptoProvider cardCryptoProvider;
 
   private TopologyConfig(Builder b) {
     this.webhookTopic = topic("webhookTopic (WEBHOOK_TOPIC)", b.webhookTopic);
@@ -86,6 +88,7 @@ public final class TopologyConfig {
     this.switchStatusRetention = positive("switchStatusRetention (SWITCH_STATUS_RETENTION)", b.switchStatusRetention);
     this.lifecycleConfirmationTimeout = positive("lifecycleConfirmationTimeout (LIFECYCLE_CONFIRMATION_TIMEOUT)",
         b.lifecycleConfirmationTimeout);
+    this.cardCryptoProvider = b.cardCryptoProvider != null ? b.cardCryptoProvider : CardCryptoProvider.preferred();
     if (deduplicationRetention.compareTo(window) < 0) {
       throw new IllegalArgumentException("deduplicationRetention (" + deduplicationRetention
           + ") must be at least the window (" + window + "): a repeated event inside the window must still be recognised");
@@ -122,13 +125,16 @@ public final class TopologyConfig {
   public Duration switchStatusRetention() { return switchStatusRetention; }
   /** How long a switch waits for Knot's closing webhook before it is NO_CONFIRMATION (LIFECYCLE_CONFIRMATION_TIMEOUT). */
   public Duration lifecycleConfirmationTimeout() { return lifecycleConfirmationTimeout; }
+  /** Who computes the card crypto's public-key operations (CARD_CRYPTO_PROVIDER): here, Knot's key wrap. */
+  public CardCryptoProvider cardCryptoProvider() { return cardCryptoProvider; }
 
   public Builder toBuilder() {
     return builder().webhookTopic(webhookTopic).cardReferenceTopic(cardReferenceTopic).outcomeTopic(outcomeTopic)
         .deadLetterTopic(deadLetterTopic).window(window).maxInFlight(maxInFlight)
         .completionInterval(completionInterval).waitScanInterval(waitScanInterval)
         .deduplicationRetention(deduplicationRetention).maxEventBytes(maxEventBytes).switchStatus(switchStatus)
-        .switchStatusRetention(switchStatusRetention).lifecycleConfirmationTimeout(lifecycleConfirmationTimeout);
+        .switchStatusRetention(switchStatusRetention).lifecycleConfirmationTimeout(lifecycleConfirmationTimeout)
+        .cardCryptoProvider(cardCryptoProvider);
   }
 
   @Override
@@ -138,7 +144,7 @@ public final class TopologyConfig {
         + ", maxInFlight=" + maxInFlight + ", completionInterval=" + completionInterval
         + ", waitScanInterval=" + waitScanInterval + ", deduplicationRetention=" + deduplicationRetention + ", maxEventBytes=" + maxEventBytes + ", switchStatus=" + switchStatus
         + ", switchStatusRetention=" + switchStatusRetention
-        + ", lifecycleConfirmationTimeout=" + lifecycleConfirmationTimeout + "]";
+        + ", lifecycleConfirmationTimeout=" + lifecycleConfirmationTimeout + ", cardCryptoProvider=" + cardCryptoProvider + "]";
   }
 
   private static String topic(String setting, String value) {
@@ -172,6 +178,8 @@ public final class TopologyConfig {
     private boolean switchStatus = DEFAULT_SWITCH_STATUS;
     private Duration switchStatusRetention = DEFAULT_SWITCH_STATUS_RETENTION;
     private Duration lifecycleConfirmationTimeout = DEFAULT_LIFECYCLE_CONFIRMATION_TIMEOUT;
+    /** Null: {@link CardCryptoProvider#preferred()}, decided when built. */
+    private CardCryptoProvider cardCryptoProvider;
 
     private Builder() {}
 
@@ -188,6 +196,7 @@ public final class TopologyConfig {
     public Builder switchStatus(boolean v) { this.switchStatus = v; return this; }
     public Builder switchStatusRetention(Duration v) { this.switchStatusRetention = v; return this; }
     public Builder lifecycleConfirmationTimeout(Duration v) { this.lifecycleConfirmationTimeout = v; return this; }
+    public Builder cardCryptoProvider(CardCryptoProvider v) { this.cardCryptoProvider = v; return this; }
 
     public TopologyConfig build() {
       return new TopologyConfig(this);

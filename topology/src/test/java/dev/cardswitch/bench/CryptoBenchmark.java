@@ -7,7 +7,7 @@ import dev.cardswitch.carddoc.CardDocument;
 import dev.cardswitch.carddoc.CardDocumentValidator;
 import dev.cardswitch.envelope.EnvelopeEncrypter;
 import dev.cardswitch.envelope.JwkSetKeyRing;
-import dev.cardswitch.envelope.KeyAgreementProvider;
+import dev.cardswitch.envelope.CardCryptoProvider;
 import dev.cardswitch.knot.KnotJweEncrypter;
 import dev.cardswitch.knot.KnotJwk;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +51,7 @@ public class CryptoBenchmark {
       + "\"card\":{\"number\":\"4242424242424242\",\"expiration\":\"08/2030\",\"cvv\":\"012\"}}";
 
   @Param({"CORRETTO", "BOUNCY_CASTLE", "JDK_DEFAULT"})
-  public KeyAgreementProvider provider;
+  public CardCryptoProvider provider;
 
   private JwkSetKeyRing ring;
   private String envelope;
@@ -63,12 +63,12 @@ public class CryptoBenchmark {
   @Setup
   public void setUp() throws Exception {
     ECKey serviceKey = JwkSetKeyRing.generate("bench-1");
-    ring = JwkSetKeyRing.of(List.of(serviceKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(provider));
+    ring = JwkSetKeyRing.of(List.of(serviceKey), JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(provider));
     document = SEED_001_DOCUMENT.getBytes(StandardCharsets.UTF_8);
     envelope = new EnvelopeEncrypter(serviceKey.toPublicJWK()).encrypt(document);
     RSAKey knot = new RSAKeyGenerator(2048).keyID("knot-bench").generate();
     knotKey = KnotJwk.of(knot.toPublicJWK());
-    knotJwe = new KnotJweEncrypter();
+    knotJwe = new KnotJweEncrypter(provider);
     validator = new CardDocumentValidator(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
   }
 

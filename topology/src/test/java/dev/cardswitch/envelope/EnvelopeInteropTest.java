@@ -23,8 +23,8 @@ class EnvelopeInteropTest {
   private final ECKey key = JwkSetKeyRing.generate("service-2026-11");
 
   @ParameterizedTest
-  @EnumSource(KeyAgreementProvider.class)
-  void envelopeMadeByTheProjectOpensWithTheJdkAlone(KeyAgreementProvider provider) throws Exception {
+  @EnumSource(CardCryptoProvider.class)
+  void envelopeMadeByTheProjectOpensWithTheJdkAlone(CardCryptoProvider provider) throws Exception {
     String envelope = new EnvelopeEncrypter(key.toPublicJWK(), provider).encrypt(DOCUMENT);
 
     JsonNode header = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(envelope.split("\\.")[0]));
@@ -35,11 +35,11 @@ class EnvelopeInteropTest {
   }
 
   @ParameterizedTest
-  @EnumSource(KeyAgreementProvider.class)
-  void envelopeMadeByTheJdkAloneOpensWithTheRing(KeyAgreementProvider provider) throws Exception {
+  @EnumSource(CardCryptoProvider.class)
+  void envelopeMadeByTheJdkAloneOpensWithTheRing(CardCryptoProvider provider) throws Exception {
     String envelope = JdkJwe.encrypt(DOCUMENT, JdkJwe.publicKey(key.toPublicJWK().toJSONString()), "service-2026-11");
 
-    JwkSetKeyRing ring = JwkSetKeyRing.of(List.of(key), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(provider));
+    JwkSetKeyRing ring = JwkSetKeyRing.of(List.of(key), JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(provider));
 
     assertArrayEquals(DOCUMENT, ring.decrypt(envelope));
   }

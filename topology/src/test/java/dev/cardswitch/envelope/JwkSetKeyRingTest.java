@@ -183,15 +183,15 @@ class JwkSetKeyRingTest {
   void usesCorrettoForKeyAgreementByDefaultOnLinuxX86AndOthersOnRequest() {
     JwkSetKeyRing fast = JwkSetKeyRing.of(List.of(newKey), JwkSetKeyRing.Options.DEFAULT);
     JwkSetKeyRing bouncyCastle = JwkSetKeyRing.of(
-        List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(KeyAgreementProvider.BOUNCY_CASTLE));
+        List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(CardCryptoProvider.BOUNCY_CASTLE));
     JwkSetKeyRing jdk =
         JwkSetKeyRing.of(
-            List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(KeyAgreementProvider.JDK_DEFAULT));
+            List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(CardCryptoProvider.JDK_DEFAULT));
 
     // The project's machines and CI are Linux x86-64, where Corretto's native library loads.
     boolean linuxX86 = System.getProperty("os.name").equals("Linux")
         && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
-    assertEquals(linuxX86 ? KeyAgreementProvider.CORRETTO : KeyAgreementProvider.BOUNCY_CASTLE, fast.keyAgreementProvider());
+    assertEquals(linuxX86 ? CardCryptoProvider.CORRETTO : CardCryptoProvider.BOUNCY_CASTLE, fast.keyAgreementProvider());
     ECDHDecrypter fastDecrypter = (ECDHDecrypter) fast.decrypter(newKey.getKeyID());
     assertEquals(linuxX86 ? "AmazonCorrettoCryptoProvider" : "BC",
         fastDecrypter.getJCAContext().getKeyEncryptionProvider().getName());
@@ -204,18 +204,18 @@ class JwkSetKeyRingTest {
         ((ECDHDecrypter) bouncyCastle.decrypter(newKey.getKeyID())).getJCAContext().getKeyEncryptionProvider().getName());
     assertNull(((ECDHDecrypter) jdk.decrypter(newKey.getKeyID())).getJCAContext().getKeyEncryptionProvider());
     assertNull(fastDecrypter.getJCAContext().getContentEncryptionProvider());
-    String envelope = new EnvelopeEncrypter(newKey, KeyAgreementProvider.JDK_DEFAULT).encrypt(card());
+    String envelope = new EnvelopeEncrypter(newKey, CardCryptoProvider.JDK_DEFAULT).encrypt(card());
     assertArrayEquals(card(), jdk.decrypt(envelope));
     assertArrayEquals(card(), bouncyCastle.decrypt(envelope));
     assertArrayEquals(card(), fast.decrypt(envelope));
   }
 
   @ParameterizedTest
-  @EnumSource(KeyAgreementProvider.class)
-  void rejectsAnEphemeralKeyOffTheCurveWithEveryProvider(KeyAgreementProvider provider) {
+  @EnumSource(CardCryptoProvider.class)
+  void rejectsAnEphemeralKeyOffTheCurveWithEveryProvider(CardCryptoProvider provider) {
     // An invalid-curve attack sends a point off P-256 to learn the private key from the answers: no
     // provider may be handed one.
-    JwkSetKeyRing ring = JwkSetKeyRing.of(List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(provider));
+    JwkSetKeyRing ring = JwkSetKeyRing.of(List.of(newKey), JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(provider));
     String[] parts = new EnvelopeEncrypter(newKey, provider).encrypt(card()).split("\\.");
     String header = new String(java.util.Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
     String otherY = JwkSetKeyRing.generate("other").getY().toString();

@@ -56,19 +56,19 @@ class KeyRingLoadingTest {
 
   @Test
   void cardKeysKeyAgreementChoosesTheProviderAndRefusesAnUnknownOne() {
-    for (KeyAgreementProvider provider : KeyAgreementProvider.values()) {
+    for (CardCryptoProvider provider : CardCryptoProvider.values()) {
       JwkSetKeyRing ring = JwkSetKeyRing.fromEnvironment(
-          Map.of("CARD_KEYS", set(first), "CARD_KEYS_KEY_AGREEMENT", " " + provider.settingValue().toUpperCase() + " "));
+          Map.of("CARD_KEYS", set(first), "CARD_CRYPTO_PROVIDER", " " + provider.settingValue().toUpperCase() + " "));
       assertEquals(provider, ring.keyAgreementProvider());
       assertRoundTrip(ring, first);
     }
-    assertEquals(KeyAgreementProvider.preferred(),
-        JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first), "CARD_KEYS_KEY_AGREEMENT", "auto")).keyAgreementProvider());
-    assertEquals(KeyAgreementProvider.preferred(),
+    assertEquals(CardCryptoProvider.preferred(),
+        JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first), "CARD_CRYPTO_PROVIDER", "auto")).keyAgreementProvider());
+    assertEquals(CardCryptoProvider.preferred(),
         JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first))).keyAgreementProvider());
 
-    String message = rejected(() -> JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first), "CARD_KEYS_KEY_AGREEMENT", "openssl")));
-    assertEquals("CARD_KEYS_KEY_AGREEMENT is \"openssl\": give auto (the default), corretto, bouncycastle or jdk", message);
+    String message = rejected(() -> JwkSetKeyRing.fromEnvironment(Map.of("CARD_KEYS", set(first), "CARD_CRYPTO_PROVIDER", "openssl")));
+    assertEquals("CARD_CRYPTO_PROVIDER is \"openssl\": give auto (the default), corretto, bouncycastle or jdk", message);
   }
 
   @Test
@@ -185,8 +185,8 @@ class KeyRingLoadingTest {
     Path file = directory.resolve("keys.json");
     Files.write(file, set(first).getBytes(StandardCharsets.UTF_8));
     JwkSetKeyRing ring =
-        JwkSetKeyRing.fromFile(file, JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(KeyAgreementProvider.JDK_DEFAULT));
-    assertEquals(KeyAgreementProvider.JDK_DEFAULT, ring.keyAgreementProvider());
+        JwkSetKeyRing.fromFile(file, JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(CardCryptoProvider.JDK_DEFAULT));
+    assertEquals(CardCryptoProvider.JDK_DEFAULT, ring.keyAgreementProvider());
     assertRoundTrip(ring, first);
   }
 

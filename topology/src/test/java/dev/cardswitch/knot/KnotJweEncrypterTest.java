@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.cardswitch.envelope.CardCryptoProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class KnotJweEncrypterTest {
 
@@ -69,6 +72,17 @@ class KnotJweEncrypterTest {
   void jweDecryptsWithTheJdkAlone() throws Exception {
     String jwe = new KnotJweEncrypter().encrypt(knotKey, DOCUMENT);
     assertArrayEquals(DOCUMENT, decryptWithJdk(jwe, privateKey.toPrivateKey()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(CardCryptoProvider.class)
+  void jweDecryptsWithTheJdkAloneWhicheverProviderWrapsTheKey(CardCryptoProvider provider) throws Exception {
+    KnotJweEncrypter encrypter = new KnotJweEncrypter(provider);
+    String first = encrypter.encrypt(knotKey, DOCUMENT);
+    String second = encrypter.encrypt(knotKey, DOCUMENT);
+    assertArrayEquals(DOCUMENT, decryptWithJdk(first, privateKey.toPrivateKey()));
+    assertArrayEquals(DOCUMENT, decryptWithJdk(second, privateKey.toPrivateKey()));
+    assertNotEquals(first.split("\\.")[1], second.split("\\.")[1], "a fresh content key each time");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.cardswitch.app.runtime;
 
 import dev.cardswitch.app.logging.LogFormat;
+import dev.cardswitch.envelope.CardCryptoProvider;
 import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.fido.CardinalApiKey;
 import dev.cardswitch.fido.CardinalFidoConfig;
@@ -257,8 +258,16 @@ public final class AppConfig {
       throw new SettingException(PROBING_REBALANCE_INTERVAL, PROBING_REBALANCE_INTERVAL + " is "
           + s.get(PROBING_REBALANCE_INTERVAL).orElse("") + ": Kafka Streams allows 1m or more; set 1m (the default) or longer");
     }
+    CardCryptoProvider cardCryptoProvider;
+    try {
+      cardCryptoProvider = CardCryptoProvider.fromSetting(JwkSetKeyRing.CARD_CRYPTO_PROVIDER,
+          s.get(JwkSetKeyRing.CARD_CRYPTO_PROVIDER).orElse(null));
+    } catch (IllegalArgumentException e) {
+      throw new SettingException(JwkSetKeyRing.CARD_CRYPTO_PROVIDER, e.getMessage());
+    }
     try {
       TopologyConfig.Builder t = TopologyConfig.builder()
+          .cardCryptoProvider(cardCryptoProvider)
           .webhookTopic(s.get(WEBHOOK_TOPIC, TopologyConfig.DEFAULT_WEBHOOK_TOPIC))
           .cardReferenceTopic(s.get(CARD_REFERENCE_TOPIC, TopologyConfig.DEFAULT_CARD_REFERENCE_TOPIC))
           .outcomeTopic(s.get(OUTCOME_TOPIC, TopologyConfig.DEFAULT_OUTCOME_TOPIC))
@@ -617,7 +626,7 @@ public final class AppConfig {
         INGRESS_PRODUCE_TIMEOUT,
         FIDO_GATE, CARDINAL_API_KEY_ID, CARDINAL_API_KEY, CARDINAL_API_KEY_FILE, CARDINAL_ORG_UNIT_ID, CARDINAL_RETURN_URL, LOG_FORMAT,
         JwkSetKeyRing.CARD_KEYS, JwkSetKeyRing.CARD_KEYS_FILE, JwkSetKeyRing.CARD_KEYS_CURRENT_KID,
-        JwkSetKeyRing.CARD_KEYS_KEY_AGREEMENT));
+        JwkSetKeyRing.CARD_CRYPTO_PROVIDER));
     for (java.lang.reflect.Field f : KnotClientConfig.class.getFields()) {
       if (f.getType() == String.class && f.getName().startsWith("KNOT_") && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
         try {

@@ -44,8 +44,8 @@ public final class DevCardKeys {
             + ": make DATA_DIR writable, or set CARD_KEYS_FILE", e);
       }
     }
-    return JwkSetKeyRing.fromFile(file, JwkSetKeyRing.Options.DEFAULT.withKeyAgreementProvider(
-        JwkSetKeyRing.keyAgreementFromEnvironment(config.settings().asMap())));
+    return JwkSetKeyRing.fromFile(file,
+        JwkSetKeyRing.Options.DEFAULT.withCardCryptoProvider(config.topology().cardCryptoProvider()));
   }
 
 }

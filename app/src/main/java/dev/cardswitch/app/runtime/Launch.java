@@ -75,9 +75,9 @@ public final class Launch implements AutoCloseable {
     try {
       stack.describe().forEach(line -> out.println(line));
       JwkSetKeyRing keyRing = DevCardKeys.keyRing(config);
-      out.println("card key agreement: " + keyRing.keyAgreementProvider().description() + ", by "
-          + JwkSetKeyRing.CARD_KEYS_KEY_AGREEMENT + "="
-          + config.settings().get(JwkSetKeyRing.CARD_KEYS_KEY_AGREEMENT).filter(v -> !v.isBlank()).orElse("auto"));
+      out.println("card crypto provider: " + keyRing.keyAgreementProvider().description() + ", by "
+          + JwkSetKeyRing.CARD_CRYPTO_PROVIDER + "="
+          + config.settings().get(JwkSetKeyRing.CARD_CRYPTO_PROVIDER).filter(v -> !v.isBlank()).orElse("auto"));
       CardSwitchService service = CardSwitchService.start(config, stack.bootstrapServers(), stack.registryUrl(),
           config.knotClientConfig(stack.sandboxEndpoint().orElse(null)),
           config.cardVaultClientConfig(stack.vaultStandInEndpoint().orElse(null)), keyRing, stack.kafka().isPresent());

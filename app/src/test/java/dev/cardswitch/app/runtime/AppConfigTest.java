@@ -59,6 +59,15 @@ class AppConfigTest {
     assertEquals("CARD_CRYPTO_THREADS", crypto.setting());
     assertEquals("CARD_CRYPTO_THREADS is 0: give a whole number of at least 1", crypto.getMessage());
 
+    SettingException provider = assertThrows(SettingException.class,
+        () -> Launch.configure(Map.of("CARD_CRYPTO_PROVIDER", "openssl"), List.of()));
+    assertEquals("CARD_CRYPTO_PROVIDER", provider.setting());
+    assertEquals("CARD_CRYPTO_PROVIDER is \"openssl\": give auto (the default), corretto, bouncycastle or jdk",
+        provider.getMessage());
+    // The topology takes the same choice as the card keys: the key wrap of Knot's JWE follows it.
+    assertEquals(dev.cardswitch.envelope.CardCryptoProvider.BOUNCY_CASTLE, Launch.configure(
+        Map.of("CARD_CRYPTO_PROVIDER", "bouncycastle"), List.of()).topology().cardCryptoProvider());
+
     SettingException flag = assertThrows(SettingException.class,
         () -> Launch.configure(Map.of(), List.of("--knot-base-ulr", "x")));
     assertTrue(flag.getMessage().startsWith("unknown option --knot-base-ulr: the settings are "), flag.getMessage());

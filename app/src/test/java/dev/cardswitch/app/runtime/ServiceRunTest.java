@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.cardswitch.envelope.KeyAgreementProvider;
+import dev.cardswitch.envelope.CardCryptoProvider;
 import dev.cardswitch.registry.HttpSchemaRegistryClient;
 import dev.cardswitch.registry.SchemaRegistryConfig;
 import dev.cardswitch.schemas.DeadLetter;
@@ -151,8 +151,8 @@ class ServiceRunTest {
     }
     String printed = banner.toString();
     assertTrue(printed.contains("embedded Kafka broker"), printed);
-    // The start-up output names who computes the envelopes' ECDH (and, on a fallback, why).
-    assertTrue(printed.contains("card key agreement: " + KeyAgreementProvider.preferred().description()
-        + ", by CARD_KEYS_KEY_AGREEMENT=auto\n"), printed);
+    // The start-up output names who computes the card crypto (and, on a fallback, why).
+    assertTrue(printed.contains("card crypto provider: " + CardCryptoProvider.preferred().description()
+        + ", by CARD_CRYPTO_PROVIDER=auto\n"), printed);
   }
 }

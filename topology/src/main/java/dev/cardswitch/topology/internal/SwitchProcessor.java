@@ -88,7 +88,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
   private final SwitchPorts ports;
   private final InFlightLimit limit;
   private final CardDocumentValidator validator;
-  private final KnotJweEncrypter jwe = new KnotJweEncrypter();
+  private final KnotJweEncrypter jwe;
   private final CardSource cardSource;
   /** The dedup look-up's span around now, in ms: back over the retention, ahead over one window. */
   private final long dedupBeforeMs;
@@ -122,6 +122,7 @@ final class SwitchProcessor implements Processor<String, Candidate, String, Resu
     this.ports = ports;
     this.limit = limit;
     this.validator = new CardDocumentValidator(ports.clock());
+    this.jwe = new KnotJweEncrypter(config.cardCryptoProvider());
     this.cardSource = new CardSource(ports.vault(), ports.keyRing(), ports.cardWork(), validator);
     this.dedupBeforeMs = config.deduplicationRetention().toMillis();
     this.dedupAfterMs = config.window().toMillis();

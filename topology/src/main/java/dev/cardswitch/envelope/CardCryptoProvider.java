@@ -9,38 +9,41 @@ import java.util.Locale;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
- * Which JCA provider computes the ECDH key agreement of envelopes (content encryption, AES-GCM,
- * always uses the JDK's, which is fast). The key agreement is most of a switch's crypto, so this is
- * the largest single lever on its CPU. One P-256 ECDH on this project's machines (JDK 17): about 52
- * µs with the Amazon Corretto Crypto Provider (AWS-LC's native code), 200 µs with BouncyCastle, 1,150
- * µs with the JDK's default provider (docs/BENCHMARKS.md, "Crypto per switch").
+ * Which JCA provider computes the card crypto's public-key operations ({@code CARD_CRYPTO_PROVIDER}):
+ * the ECDH key agreement of envelopes and the RSA-OAEP-256 key wrap of Knot's JWE (content
+ * encryption, AES-GCM, always uses the JDK's, which is fast). They are most of a switch's crypto, so
+ * this is the largest single lever on its CPU. One P-256 ECDH on this project's machines (JDK 17):
+ * about 52 µs with the Amazon Corretto Crypto Provider (AWS-LC's native code), 200 µs with
+ * BouncyCastle, 1,150 µs with the JDK's default provider; one RSA-2048 OAEP wrap 20 µs with Corretto,
+ * 43 µs with the JDK's, which BouncyCastle does not beat, so only Corretto changes it
+ * (docs/BENCHMARKS.md, "Crypto per switch").
  *
  * <p>{@link #preferred()} is Corretto where its native library loads (Linux x86-64), else
  * BouncyCastle. The JDK's stays selectable for comparison and for environments that must use the
  * platform provider. No provider is ever registered globally with {@code Security.addProvider}: each
  * is handed to nimbus as an object.
  */
-public enum KeyAgreementProvider {
-  /** The Amazon Corretto Crypto Provider's native {@code KeyAgreement("ECDH")} and EC key-pair generator. */
+public enum CardCryptoProvider {
+  /** The Amazon Corretto Crypto Provider's native ECDH, EC key-pair generator and RSA-OAEP key wrap. */
   CORRETTO("corretto"),
-  /** BouncyCastle's {@code KeyAgreement("ECDH")} and EC key-pair generator (pure Java, any platform). */
+  /** BouncyCastle's ECDH and EC key-pair generator (pure Java, any platform); the JDK's RSA. */
   BOUNCY_CASTLE("bouncycastle"),
   /** Whatever the JDK's provider list gives (SunEC on a stock JDK). */
   JDK_DEFAULT("jdk");
 
   private final String settingValue;
 
-  KeyAgreementProvider(String settingValue) {
+  CardCryptoProvider(String settingValue) {
     this.settingValue = settingValue;
   }
 
-  /** The value naming this provider in {@code CARD_KEYS_KEY_AGREEMENT}. */
+  /** The value naming this provider in {@code CARD_CRYPTO_PROVIDER}. */
   public String settingValue() {
     return settingValue;
   }
 
   /** Corretto where it works on this platform, else BouncyCastle. */
-  public static KeyAgreementProvider preferred() {
+  public static CardCryptoProvider preferred() {
     return CORRETTO.unavailableReason() == null ? CORRETTO : BOUNCY_CASTLE;
   }
 
@@ -52,12 +55,12 @@ public enum KeyAgreementProvider {
    * @throws IllegalArgumentException naming the setting, the values it takes, or why the named provider
    *     cannot run here
    */
-  public static KeyAgreementProvider fromSetting(String setting, String value) {
+  public static CardCryptoProvider fromSetting(String setting, String value) {
     if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("auto")) {
       return preferred();
     }
     String wanted = value.strip().toLowerCase(Locale.ROOT);
-    for (KeyAgreementProvider p : values()) {
+    for (CardCryptoProvider p : values()) {
       if (p.settingValue.equals(wanted)) {
         String reason = p.unavailableReason();
         if (reason != null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -43,8 +44,8 @@ final class KnotHttp {
    * (time-out, connection error, ...) is set; {@code refusedRedirect} explains a redirect not
    * followed, and then {@code response} is that redirect.
    */
-  record Answer(HttpResponse<byte[]> response, Throwable failure, String refusedRedirect) {
-    static Answer of(HttpResponse<byte[]> response) {
+  record Answer(Reply response, Throwable failure, String refusedRedirect) {
+    static Answer of(Reply response) {
       return new Answer(response, null, null);
     }
 
@@ -52,8 +53,15 @@ final class KnotHttp {
       return new Answer(null, failure, null);
     }
 
-    static Answer refused(HttpResponse<byte[]> response, String why) {
+    static Answer refused(Reply response, String why) {
       return new Answer(response, null, why);
+    }
+  }
+
+  /** What came back: the status, the headers and the whole body. */
+  record Reply(int statusCode, HttpHeaders headers, byte[] body) {
+    static Reply of(HttpResponse<byte[]> response) {
+      return new Reply(response.statusCode(), response.headers(), response.body());
     }
   }
 
@@ -104,13 +112,21 @@ final class KnotHttp {
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    CompletableFuture<HttpResponse<byte[]>> sent;
+    CompletableFuture<Reply> replied = new CompletableFuture<>();
     try {
-      sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      http.sendAsync(request.build(), info -> replyFrom(info, replied)).whenComplete((response, failure) -> {
+        // A failure (time-out, connection error) arrives only here; an answer has normally been
+        // taken from its body already, and then this does nothing.
+        if (failure != null) {
+          replied.completeExceptionally(failure);
+        } else {
+          replied.complete(Reply.of(response));
+        }
+      });
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(Answer.failed(e));
     }
-    return sent.handle((response, failure) -> {
+    return replied.handle((response, failure) -> {
           if (failure != null) {
             return CompletableFuture.completedFuture(Answer.failed(unwrap(failure)));
           }
@@ -122,8 +138,22 @@ final class KnotHttp {
         .thenCompose(f -> f);
   }
 
+  /**
+   * Reads the body whole and completes {@code replied} on the thread that read its last bytes (the
+   * client's selector thread, as the client runs its stages in place), before the client's own
+   * future can complete. That future is handed to the JDK's common pool first (JDK 17's
+   * {@code HttpClientImpl.sendAsync}): waiting for it cost a thread wake-up per call, on the selector
+   * thread and on a pool thread (docs/BENCHMARKS.md, item 20).
+   */
+  private static HttpResponse.BodySubscriber<byte[]> replyFrom(HttpResponse.ResponseInfo info, CompletableFuture<Reply> replied) {
+    return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), bytes -> {
+      replied.complete(new Reply(info.statusCode(), info.headers(), bytes));
+      return bytes;
+    });
+  }
+
   private CompletableFuture<Answer> followOrRefuse(
-      String method, URI uri, byte[] body, Instant budgetEnd, int hops, HttpResponse<byte[]> response) {
+      String method, URI uri, byte[] body, Instant budgetEnd, int hops, Reply response) {
     int status = response.statusCode();
     String location = response.headers().firstValue("Location").orElse(null);
     if (location == null) {

@@ -7,7 +7,6 @@ import dev.cardswitch.knot.KnotError;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +80,7 @@ record Verdict(Kind kind, int httpStatus, KnotError knotError, String detail, Du
   }
 
   private static Verdict of(KnotHttp.Answer answer, String what, boolean card, Instant now) {
-    HttpResponse<byte[]> response = answer.response();
+    KnotHttp.Reply response = answer.response();
     int status = response.statusCode();
     KnotError error = status >= 400 ? parseError(response.body()) : null;
     if (answer.refusedRedirect() != null) {

@@ -128,6 +128,28 @@ class KnotClientTest {
     assertTrue(started.stream().noneMatch(n -> n.startsWith(workers)), () -> "pool threads started: " + started);
   }
 
+  @Test
+  void answersAreTakenOnTheThreadThatReadThem() throws Exception {
+    // JDK 17's sendAsync hands its own future to the common pool before completing it: a thread
+    // wake-up per call. The answer is taken from the body's end instead, on the selector thread.
+    sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofMillis(100))).build());
+    KnotClient client = client();
+    String caller = Thread.currentThread().getName();
+    List<String> completedOn = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<KnotCallResult>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      CompletableFuture<KnotCallResult> call = client.sendCard(600_000 + i, TestCards.jweOf(document), clock.instant().plusSeconds(15));
+      calls.add(call.whenComplete((r, e) -> completedOn.add(Thread.currentThread().getName())));
+    }
+    for (CompletableFuture<KnotCallResult> call : calls) {
+      assertEquals(Outcome.SWITCHED, call.get(20, TimeUnit.SECONDS).outcome());
+    }
+    // The caller's own thread only for a call that ended before its whenComplete was added.
+    assertTrue(completedOn.stream().allMatch(n -> n.matches("HttpClient-\\d+-SelectorManager") || n.equals(caller)),
+        () -> "answers taken on other threads: " + completedOn);
+    assertTrue(completedOn.stream().anyMatch(n -> n.startsWith("HttpClient-")), () -> "none on the selector: " + completedOn);
+  }
+
   private static Set<String> threadNames() {
     return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
         .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));

@@ -2,9 +2,12 @@ package dev.cardswitch.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.carddoc.CardDocument;
 import dev.cardswitch.carddoc.CardDocumentValidator;
 import dev.cardswitch.carddoc.Violation;
+import dev.cardswitch.envelope.CardCryptoProvider;
+import dev.cardswitch.envelope.JwkSetKeyRing;
 import dev.cardswitch.knot.KnotCallResult;
 import dev.cardswitch.knot.KnotJweEncrypter;
 import dev.cardswitch.knot.KnotJwk;
@@ -97,10 +100,23 @@ public final class KnotCheckCommand implements Callable<Integer> {
       out.flush();
       return 2;
     }
+    CardCryptoProvider provider;
+    try {
+      // The JWE is built as the service builds it, by the provider the service would use.
+      provider = JwkSetKeyRing.cryptoProviderFromEnvironment(settings);
+    } catch (CardSwitchException e) {
+      spec.commandLine().getErr().println("knot-check: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      out.println(report.put("ok", false).put("error", e.reason()).put("setting", JwkSetKeyRing.CARD_CRYPTO_PROVIDER));
+      out.flush();
+      return 2;
+    }
     report.put("knot_base_url", config.knotBaseUrl().toString());
+    report.put("crypto_provider", provider.settingValue());
     out.println("Knot: " + config.knotBaseUrl() + " (client id " + config.knotCredentials().clientId() + ")");
+    out.println("card crypto provider: " + provider.description());
     try (KnotClient client = KnotClient.create(config)) {
-      String failure = check(client, out, report);
+      String failure = check(client, new KnotJweEncrypter(provider), out, report);
       out.println();
       out.println(failure == null
           ? "knot-check: OK, " + (taskId == null ? "the key is acceptable and the JWE was built (add --task-id N to send it)"
@@ -113,7 +129,8 @@ public final class KnotCheckCommand implements Callable<Integer> {
   }
 
   /** Runs the steps, printing each and filling {@code report}; returns the failure, or null. */
-  private String check(KnotClient client, PrintWriter out, ObjectNode report) throws InterruptedException {
+  private String check(KnotClient client, KnotJweEncrypter encrypter, PrintWriter out, ObjectNode report)
+      throws InterruptedException {
     KnotKeyFetch fetch;
     try {
       fetch = client.fetchKey().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -144,7 +161,6 @@ public final class KnotCheckCommand implements Callable<Integer> {
     key.put("kid", jwk.kid());
     out.println("  the key is acceptable: RSA-" + jwk.modulusBits() + ", kid " + jwk.kid());
 
-    KnotJweEncrypter encrypter = new KnotJweEncrypter();
     try (CardDocument sample = sampleDocument()) {
       List<Violation> violations = new CardDocumentValidator(Clock.systemUTC()).validate(sample);
       if (!violations.isEmpty()) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpServer;
+import dev.cardswitch.envelope.CardCryptoProvider;
 import dev.cardswitch.sandbox.KnotSandbox;
 import dev.cardswitch.sandbox.SandboxFaults;
 import java.io.PrintWriter;
@@ -112,6 +113,31 @@ class KnotCheckCommandTest {
     assertTrue(r.out().contains("check KNOT_CLIENT_ID and KNOT_SECRET"), r.out());
     assertFalse(r.json().get("ok").asBoolean());
     assertFalse(r.out().contains("not-the-secret"));
+  }
+
+  @Test
+  void buildsTheJweWithTheConfiguredCryptoProvider() throws Exception {
+    Map<String, String> env = credentials();
+    env.put("CARD_CRYPTO_PROVIDER", "bouncycastle");
+    Run r = run(env, "--knot-base-url", sandbox.baseUrl().toString(), "--task-id", "5");
+    assertEquals(0, r.status(), r.out() + r.err());
+    assertEquals("bouncycastle", r.json().get("crypto_provider").asText());
+    assertTrue(r.out().contains("card crypto provider: bouncycastle"), r.out());
+    assertEquals(1, sandbox.calls(5).successes());
+
+    Run auto = run(credentials(), "--knot-base-url", sandbox.baseUrl().toString());
+    assertEquals(CardCryptoProvider.preferred().settingValue(), auto.json().get("crypto_provider").asText());
+  }
+
+  @Test
+  void refusesAnUnknownCryptoProviderNamingTheSetting() throws Exception {
+    Map<String, String> env = credentials();
+    env.put("CARD_CRYPTO_PROVIDER", "fastest");
+    Run r = run(env, "--knot-base-url", sandbox.baseUrl().toString(), "--task-id", "6");
+    assertEquals(2, r.status(), r.out());
+    assertTrue(r.err().contains("CARD_CRYPTO_PROVIDER is \"fastest\": give auto"), r.err());
+    assertEquals("CARD_CRYPTO_PROVIDER", r.json().get("setting").asText());
+    assertEquals(0, sandbox.stats().cardRequests());
   }
 
   @Test

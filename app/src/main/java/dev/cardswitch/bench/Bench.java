@@ -150,7 +150,6 @@ public final class Bench {
       Path plot = settings.plot() != null ? settings.plot() : config.dataDir().resolve("sweep.png");
       report.plot(plot);
       report.print(out);
-      out.println("plot: " + plot.toAbsolutePath());
       return report;
     });
   }

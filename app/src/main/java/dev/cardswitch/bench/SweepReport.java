@@ -31,6 +31,8 @@ public final class SweepReport {
   private final BenchEnvironment environment;
   private final List<RunFigures> steps;
   private final Duration elapsed;
+  /** Where {@link #plot} drew the plot, once it has. */
+  private Path plotted;
 
   /** @param steps one per rate of {@code settings.sweep()}, in the same order */
   public SweepReport(BenchSettings settings, BenchEnvironment environment, List<RunFigures> steps, Duration elapsed) {
@@ -56,9 +58,12 @@ public final class SweepReport {
     return succeeded() ? 0 : 1;
   }
 
-  /** Prints the table, then the JSON line last. */
+  /** Prints the table and where the plot is, then the JSON line last. */
   public void print(PrintStream out) {
     out.print(table());
+    if (plotted != null) {
+      out.println("plot: " + plotted);
+    }
     out.println(jsonLine());
     out.flush();
   }
@@ -80,6 +85,7 @@ public final class SweepReport {
       // L + 300 ms is drawn only where the bench set L: a real Knot's latency is its own.
       LatencyPlot.write(plotTitle(), environment.sandbox() ? OptionalLong.of(settings.latency().toMillis())
           : OptionalLong.empty(), points, file);
+      plotted = file.toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the plot to " + file + ": check the folder is writable", e);
     }
@@ -160,6 +166,7 @@ public final class SweepReport {
     json.put("kafka", environment.kafka());
     json.put("knot", environment.knot());
     json.put("elapsed_ms", elapsed.toMillis());
+    json.put("plot", plotted == null ? null : plotted.toString());
     try {
       return JSON.writeValueAsString(json);
     } catch (JsonProcessingException e) {

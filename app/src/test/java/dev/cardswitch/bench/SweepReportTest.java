@@ -89,6 +89,19 @@ class SweepReportTest {
   }
 
   @Test
+  void namesThePlotBeforeTheJsonLineAndInIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sweep.png");
+    report.plot(file);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+
+    assertEquals("plot: " + file.toAbsolutePath(), lines.get(lines.size() - 2));
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals(file.toAbsolutePath().toString(), json.get("plot").asText());
+  }
+
+  @Test
   void drawsAPngWithTheLinesOfTheSteps(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("plots/sweep.png");
     report.plot(file);

@@ -94,22 +94,14 @@ public final class KnotCheckCommand implements Callable<Integer> {
     try {
       config = KnotClientConfig.fromEnvironment(settings);
     } catch (KnotClientConfigException e) {
-      spec.commandLine().getErr().println("knot-check: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      out.println(report.put("ok", false).put("error", e.reason()).put("setting", e.setting()));
-      out.flush();
-      return 2;
+      return refused(e, e.setting(), out, report);
     }
     CardCryptoProvider provider;
     try {
       // The JWE is built as the service builds it, by the provider the service would use.
       provider = JwkSetKeyRing.cryptoProviderFromEnvironment(settings);
     } catch (CardSwitchException e) {
-      spec.commandLine().getErr().println("knot-check: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      out.println(report.put("ok", false).put("error", e.reason()).put("setting", JwkSetKeyRing.CARD_CRYPTO_PROVIDER));
-      out.flush();
-      return 2;
+      return refused(e, JwkSetKeyRing.CARD_CRYPTO_PROVIDER, out, report);
     }
     report.put("knot_base_url", config.knotBaseUrl().toString());
     report.put("crypto_provider", provider.settingValue());
@@ -126,6 +118,15 @@ public final class KnotCheckCommand implements Callable<Integer> {
       out.flush();
       return failure == null ? 0 : 1;
     }
+  }
+
+  /** A setting that cannot be used: its message on standard error, the JSON line, exit status 2. */
+  private int refused(CardSwitchException e, String setting, PrintWriter out, ObjectNode report) {
+    spec.commandLine().getErr().println("knot-check: " + e.getMessage());
+    spec.commandLine().getErr().flush();
+    out.println(report.put("ok", false).put("error", e.reason()).put("setting", setting));
+    out.flush();
+    return 2;
   }
 
   /** Runs the steps, printing each and filling {@code report}; returns the failure, or null. */

@@ -170,12 +170,11 @@ public final class Bench {
     try (EmbeddedStack stack = EmbeddedStack.start(config, b -> b.verifyShare(settings.verifyShare()))) {
       stack.describe().forEach(err::println);
       stack.sandbox().ifPresent(s -> s.faults(SandboxFaults.builder().latency(settings.sandboxLatency()).build()));
-      // The services read the same settings on the same machine, so they make the same choice.
-      JwkSetKeyRing keyRing = DevCardKeys.keyRing(config);
       BenchEnvironment environment = new BenchEnvironment(config.topicPartitions(), config.numStreamThreads(),
           config.processingGuarantee(), config.topology().maxInFlight(),
           stack.kafka().isPresent() ? "embedded" : stack.bootstrapServers(),
           stack.sandbox().isPresent() ? "sandbox" : config.settings().get(KnotClientConfig.KNOT_BASE_URL).orElse("?"),
+          // The services read the same settings on the same machine, so they make the same choice.
           config.topology().cardCryptoProvider().settingValue());
       err.printf(Locale.ROOT, "Bench: %d events%s after %d warm-up, %s; %s%n", settings.events(),
           settings.sweep().isEmpty() ? "" : " per step", settings.warmup(),
@@ -184,6 +183,7 @@ public final class Bench {
           environment.sandbox() ? "Knot sandbox latency " + settings.sandboxLatency() + ", verifying "
               + settings.verifyShare() * 100 + " % of JWEs" : "Knot at " + environment.knot());
       String runTag = Long.toString(started.toEpochMilli(), 36);
+      JwkSetKeyRing keyRing = DevCardKeys.keyRing(config);
       BenchLoad load = seal(settings, keyRing, runTag, clock, err);
       Run run = new Run(settings, config, stack, load, classPath, clock, err);
       R result = body.measure(run, environment, runTag, started, clock);

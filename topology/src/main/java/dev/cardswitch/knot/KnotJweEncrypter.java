@@ -9,6 +9,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.RSAEncrypter;
 import dev.cardswitch.CardSwitchException;
 import dev.cardswitch.envelope.CardCryptoProvider;
+import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 /**
@@ -78,7 +79,7 @@ public final class KnotJweEncrypter {
     if (corretto) {
       try {
         encrypter = new CorrettoRsaOaep256Encrypter(key.publicKey());
-      } catch (java.security.GeneralSecurityException e) {
+      } catch (GeneralSecurityException e) {
         throw new CardSwitchException(REASON, "Knot's key is not usable for RSA-OAEP-256: " + e.getClass().getSimpleName(), e);
       }
     } else {

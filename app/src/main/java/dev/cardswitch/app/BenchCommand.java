@@ -5,6 +5,7 @@ import dev.cardswitch.app.runtime.AppConfig;
 import dev.cardswitch.bench.Bench;
 import dev.cardswitch.bench.BenchReport;
 import dev.cardswitch.bench.BenchSettings;
+import dev.cardswitch.bench.Warmup;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
     "Examples:",
     "  card-switch bench --events 20000 --latency-ms 200 --baseline",
     "  card-switch bench --rate 500 --events 10000",
+    "  card-switch bench --rate 1000 --events 30000 --warmup auto --baseline",
     "  card-switch bench --sweep 200,400,600,800,1000 --events 5000 --plot docs/latency-vs-load.png",
     "  card-switch bench --instances 2 --events 20000"})
 public final class BenchCommand implements Callable<Integer> {
@@ -58,8 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--baseline", description = "Also run the naive baseline (POST /card blocking the stream thread).")
   boolean baseline;
 
-  @Option(names = "--warmup", description = "Events played before the measured span (default: ${DEFAULT-VALUE}).")
-  int warmup = BenchSettings.DEFAULT_WARMUP;
+  @Option(names = "--warmup", paramLabel = "EVENTS|auto", description = {
+      "Events played before the measured span, or auto: chunks of 10000 until the service's JIT compilers take"
+          + " 10 % of its CPU or less, at most 300000 (default: ${DEFAULT-VALUE})."})
+  String warmup = Integer.toString(BenchSettings.DEFAULT_WARMUP);
 
   @Option(names = "--cards", description = "Distinct cards the events reuse (default: ${DEFAULT-VALUE}).")
   int cards = BenchSettings.DEFAULT_CARDS;
@@ -86,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       config = Bench.configure(System.getenv(), settings);
       bench = BenchSettings.builder().events(events).rate(rate).latency(Duration.ofMillis(latencyMs)).jitter(jitter)
-          .verifyShare(verifyShare).instances(instances).baseline(baseline).warmup(warmup).cards(cards)
+          .verifyShare(verifyShare).instances(instances).baseline(baseline).warmup(Warmup.parse(warmup)).cards(cards)
           .javaOptions(javaOptions.isBlank() ? List.of() : Arrays.asList(javaOptions.trim().split("\\s+")))
           .sweep(sweep).plot(plot)
           .build();

@@ -46,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -121,12 +122,12 @@ public final class Bench {
     return onStack(settings, config, classPath, err, (run, environment, runTag, started, clock) -> {
       long firstTask = started.toEpochMilli() * 1000;
       List<Double> rate = List.of(settings.rate());
-      RunFigures main = run.measure("card-switch", runTag + "-main", false, settings.warmup(), firstTask, rate).get(0);
+      Measured main = run.measure("card-switch", runTag + "-main", false, settings.warmup(), firstTask, rate);
       RunFigures baseline = settings.baseline()
-          ? run.measure("baseline", runTag + "-baseline", true, 0, firstTask + settings.warmup() + settings.events(),
-              rate).get(0)
+          ? run.measure("baseline", runTag + "-baseline", true, Warmup.fixed(0),
+              firstTask + settings.warmup().events() + settings.events(), rate).steps().get(0)
           : null;
-      BenchReport report = new BenchReport(settings, environment, main, baseline,
+      BenchReport report = new BenchReport(settings, environment, main.warmedUp(), main.steps().get(0), baseline,
           Duration.between(started, clock.instant()));
       report.print(out);
       return report;
@@ -144,9 +145,10 @@ public final class Bench {
       throw new IllegalArgumentException("a sweep needs rates (--sweep)");
     }
     return onStack(settings, config, classPath, err, (run, environment, runTag, started, clock) -> {
-      List<RunFigures> steps = run.measure("card-switch", runTag + "-sweep", false, settings.warmup(),
+      Measured sweep = run.measure("card-switch", runTag + "-sweep", false, settings.warmup(),
           started.toEpochMilli() * 1000, settings.sweep());
-      SweepReport report = new SweepReport(settings, environment, steps, Duration.between(started, clock.instant()));
+      SweepReport report = new SweepReport(settings, environment, sweep.warmedUp(), sweep.steps(),
+          Duration.between(started, clock.instant()));
       Path plot = settings.plot() != null ? settings.plot() : config.dataDir().resolve("sweep.png");
       report.plot(plot);
       report.print(out);
@@ -176,8 +178,10 @@ public final class Bench {
           stack.sandbox().isPresent() ? "sandbox" : config.settings().get(KnotClientConfig.KNOT_BASE_URL).orElse("?"),
           // The services read the same settings on the same machine, so they make the same choice.
           config.topology().cardCryptoProvider().settingValue());
-      err.printf(Locale.ROOT, "Bench: %d events%s after %d warm-up, %s; %s%n", settings.events(),
-          settings.sweep().isEmpty() ? "" : " per step", settings.warmup(),
+      err.printf(Locale.ROOT, "Bench: %d events%s after %s, %s; %s%n", settings.events(),
+          settings.sweep().isEmpty() ? "" : " per step", settings.warmup().untilSettled()
+              ? "a warm-up until the JIT has settled (at most " + settings.warmup().events() + " events)"
+              : settings.warmup().events() + " warm-up",
           !settings.sweep().isEmpty() ? "offered at " + settings.sweep() + " events/s in turn"
               : settings.rate() > 0 ? settings.rate() + " events/s" : "as fast as possible",
           environment.sandbox() ? "Knot sandbox latency " + settings.sandboxLatency() + ", verifying "
@@ -248,7 +252,7 @@ public final class Bench {
     }
 
     /** One measured span per rate, after one warm-up, with the same service processes. */
-    List<RunFigures> measure(String label, String tag, boolean blocking, int warmup, long firstTask,
+    Measured measure(String label, String tag, boolean blocking, Warmup warmup, long firstTask,
         List<Double> rates) throws InterruptedException {
       TopologyConfig topology = config.topology().toBuilder()
           .webhookTopic("bench-" + tag + "-knot-webhooks")
@@ -275,27 +279,19 @@ public final class Bench {
       }
     }
 
-    private List<RunFigures> measure(String label, TopologyConfig topology, List<ServiceProcess> services,
-        boolean blocking, int warmup, long firstTask, List<Double> rates) throws InterruptedException {
+    private Measured measure(String label, TopologyConfig topology, List<ServiceProcess> services,
+        boolean blocking, Warmup warmup, long firstTask, List<Double> rates) throws InterruptedException {
       String bootstrap = stack.bootstrapServers();
       KnotSandbox sandbox = stack.sandbox().orElse(null);
       try (ResultCollector collector = new ResultCollector(bootstrap, Map.of(), serdes, topology, settings.margin(),
               clock);
           DemoProducer producer = new DemoProducer(bootstrap, Map.of(), serdes, topology, clock)) {
         collector.prepare();
-        List<PlannedEvent> warm = load.events(firstTask, warmup, settings.seed());
-        if (warm.isEmpty()) {
-          producer.produce(load.references(), List.of(), 0, new DemoProducer.Listener() {});
-        } else {
-          CollectedResults warmResults = play(collector, producer, load.references(), warm, label + " warm-up",
-              new Timings(0), rates.size() == 1 ? rates.get(0) : 0); // a sweep warms up at full speed
-          if (warmResults.missing() > 0) {
-            err.printf(Locale.ROOT, "%s: %d warm-up events got no result; measuring anyway%n", label,
-                warmResults.missing());
-          }
-        }
+        // A sweep warms up at full speed.
+        Warmup.Done warmedUp = warmUp(collector, producer, label, services, warmup, firstTask,
+            rates.size() == 1 ? rates.get(0) : 0);
         List<RunFigures> figures = new ArrayList<>();
-        long nextTask = firstTask + warmup;
+        long nextTask = firstTask + warmedUp.events();
         for (double rate : rates) {
           List<Snapshot> before = new ArrayList<>();
           for (ServiceProcess s : services) {
@@ -322,8 +318,47 @@ public final class Bench {
           figures.add(figures(label, results, timings, before, after, sandboxBefore, sandboxAfter, span, blocking,
               services, stackCpu));
         }
-        return figures;
+        return new Measured(warmedUp, figures);
       }
+    }
+
+    /**
+     * Plays the warm-up, the card references with its first events: all at once when fixed, else
+     * chunk by chunk until the services' JIT compiler threads take no more than the settled share of
+     * their CPU over a chunk.
+     */
+    private Warmup.Done warmUp(ResultCollector collector, DemoProducer producer, String label,
+        List<ServiceProcess> services, Warmup warmup, long firstTask, double rate) throws InterruptedException {
+      List<CardReference> references = load.references();
+      int played = 0;
+      OptionalDouble share = OptionalDouble.empty();
+      for (int chunk = warmup.next(0, share); chunk > 0; chunk = warmup.next(played, share)) {
+        List<CpuReading> before = warmup.untilSettled() ? CpuReading.of(services) : List.of();
+        String step = warmup.untilSettled()
+            ? String.format(Locale.ROOT, "%s warm-up %d-%d", label, played + 1, played + chunk) : label + " warm-up";
+        CollectedResults results = play(collector, producer, references,
+            load.events(firstTask + played, chunk, settings.seed()), step, new Timings(0), rate);
+        references = List.of();
+        played += chunk;
+        if (results.missing() > 0) {
+          err.printf(Locale.ROOT, "%s: %d warm-up events got no result; going on%n", label, results.missing());
+        }
+        if (warmup.untilSettled()) {
+          share = OptionalDouble.of(CpuReading.jitShare(before, CpuReading.of(services)));
+          err.printf(Locale.ROOT, "%s: the JIT compilers took %.1f %% of the service's CPU over warm-up events %d-%d"
+              + " (settled at %.0f %% or less)%n", label, share.getAsDouble() * 100, played - chunk + 1, played,
+              warmup.settledJitShare() * 100);
+        }
+      }
+      if (!references.isEmpty()) {
+        producer.produce(references, List.of(), 0, new DemoProducer.Listener() {});
+      }
+      boolean settled = warmup.settled(share);
+      if (warmup.untilSettled() && !settled) {
+        err.printf(Locale.ROOT, "%s: the JIT had not settled after %d warm-up events; measuring anyway, and the figures"
+            + " include its work%n", label, played);
+      }
+      return new Warmup.Done(warmup, played, share, settled);
     }
 
     private RunFigures figures(String label, CollectedResults results, Timings timings, List<Snapshot> before,
@@ -518,6 +553,38 @@ public final class Bench {
    *
    * @param rssReset at the start: whether the peak RSS was reset
    */
+  /** One warm-up's result and the figures of each measured span after it. */
+  private record Measured(Warmup.Done warmedUp, List<RunFigures> steps) {}
+
+  /** A service's CPU time and its threads', to tell the JIT's share of a stretch of work. */
+  private record CpuReading(Duration cpu, Map<Long, ProcFs.ThreadCpu> threads) {
+
+    static List<CpuReading> of(List<ServiceProcess> services) {
+      List<CpuReading> readings = new ArrayList<>();
+      for (ServiceProcess s : services) {
+        Map<Long, ProcFs.ThreadCpu> threads = ProcFs.threads(s.pid());
+        if (threads.isEmpty()) {
+          throw new BenchException(BenchException.JIT_UNSEEN, "--warmup auto needs the service's threads in /proc"
+              + " (Linux) to see its JIT compilers' CPU, and " + s.name() + "'s are not readable: give --warmup a"
+              + " number of events instead");
+        }
+        readings.add(new CpuReading(s.cpuTime(), threads));
+      }
+      return readings;
+    }
+
+    /** The JIT compiler threads' share of the services' CPU between two readings (0 if none was spent). */
+    static double jitShare(List<CpuReading> before, List<CpuReading> after) {
+      Duration jit = Duration.ZERO;
+      Duration all = Duration.ZERO;
+      for (int i = 0; i < before.size(); i++) {
+        jit = jit.plus(ProcFs.cpuByKind(before.get(i).threads(), after.get(i).threads()).get(ProcFs.ThreadKind.JIT));
+        all = all.plus(after.get(i).cpu().minus(before.get(i).cpu()));
+      }
+      return all.isZero() || all.isNegative() ? 0 : Math.min(1, (double) jit.toNanos() / all.toNanos());
+    }
+  }
+
   private record Snapshot(Duration cpu, boolean cpuFromProc, Map<Long, ProcFs.ThreadCpu> threads, JsonNode stats,
       OptionalLong rssPeakKib, boolean rssReset) {
 

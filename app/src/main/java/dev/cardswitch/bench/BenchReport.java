@@ -35,7 +35,7 @@ public final class BenchReport {
   /** The settings and the detail, after the figures. */
   public static final List<String> SETTING_KEYS = List.of(
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
-      "crypto_provider", "warmup", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit",
+      "crypto_provider", "warmup", "warmup_until_settled", "warmup_jit_share", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit",
       "jit_cpu_ms", "gc_cpu_ms",
       "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified", "p50_sent_ms", "p99_sent_ms",
       "stack_cpu_ms_per_switch", "thread_cpu_ms_per_switch",
@@ -47,15 +47,20 @@ public final class BenchReport {
 
   private final BenchSettings settings;
   private final BenchEnvironment environment;
+  private final Warmup.Done warmedUp;
   private final RunFigures main;
   private final RunFigures baseline;
   private final Duration elapsed;
 
-  /** @param baseline the naive baseline's figures, null when it did not run */
-  public BenchReport(BenchSettings settings, BenchEnvironment environment, RunFigures main, RunFigures baseline,
-      Duration elapsed) {
+  /**
+   * @param warmedUp what the warm-up before {@code main} did
+   * @param baseline the naive baseline's figures, null when it did not run
+   */
+  public BenchReport(BenchSettings settings, BenchEnvironment environment, Warmup.Done warmedUp, RunFigures main,
+      RunFigures baseline, Duration elapsed) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.warmedUp = Objects.requireNonNull(warmedUp, "warmedUp");
     this.main = Objects.requireNonNull(main, "main");
     this.baseline = baseline;
     this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
@@ -130,7 +135,10 @@ public final class BenchReport {
     json.put("processing_guarantee", environment.processingGuarantee());
     json.put("max_in_flight", environment.maxInFlight());
     json.put("crypto_provider", environment.cryptoProvider());
-    json.put("warmup", settings.warmup());
+    json.put("warmup", warmedUp.events());
+    json.put("warmup_until_settled", warmedUp.warmup().untilSettled());
+    json.put("warmup_jit_share", warmedUp.lastJitShare().isPresent() ? round(warmedUp.lastJitShare().getAsDouble(), 3)
+        : null);
     json.put("cards", settings.cards());
     json.put("switched", main.switched());
     json.put("cpu_ms_per_event", round(main.cpu() == null ? null : main.cpu().toNanos() / 1e6 / main.events(), 3));
@@ -172,8 +180,8 @@ public final class BenchReport {
   /** The human summary, a few lines, each ending with a line break. */
   public String summary() {
     List<String> lines = new ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "Bench: %d events (after %d warm-up events), %s, Knot %s", main.events(),
-        settings.warmup(), settings.rate() > 0 ? settings.rate() + " events/s offered" : "offered as fast as possible",
+    lines.add(String.format(Locale.ROOT, "Bench: %d events (after %s), %s, Knot %s", main.events(),
+        warmedUp.describe(), settings.rate() > 0 ? settings.rate() + " events/s offered" : "offered as fast as possible",
         environment.sandbox()
             ? String.format(Locale.ROOT, "sandbox at %d ms ± %.0f %% (verifies %s of the JWEs)",
                 settings.latency().toMillis(), settings.jitter() * 100, percent(settings.verifyShare()))

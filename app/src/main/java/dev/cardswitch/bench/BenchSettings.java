@@ -47,7 +47,7 @@ public final class BenchSettings {
   private final double verifyShare;
   private final int instances;
   private final boolean baseline;
-  private final int warmup;
+  private final Warmup warmup;
   private final int cards;
   private final List<String> javaOptions;
   private final Duration margin;
@@ -76,9 +76,7 @@ public final class BenchSettings {
     if (b.instances < 1) {
       throw new IllegalArgumentException("--instances must be at least 1, was " + b.instances);
     }
-    if (b.warmup < 0) {
-      throw new IllegalArgumentException("--warmup must be 0 or more events, was " + b.warmup);
-    }
+    Objects.requireNonNull(b.warmup, "warmup");
     if (b.cards < 1) {
       throw new IllegalArgumentException("--cards must be at least 1, was " + b.cards);
     }
@@ -127,9 +125,10 @@ public final class BenchSettings {
   public double verifyShare() { return verifyShare; }
   public int instances() { return instances; }
   public boolean baseline() { return baseline; }
-  public int warmup() { return warmup; }
+  /** Events before the measured span: a number, or until the JIT has settled. */
+  public Warmup warmup() { return warmup; }
   /** Distinct cards; never more than the events that use them. */
-  public int cards() { return Math.min(cards, events + warmup); }
+  public int cards() { return (int) Math.min(cards, (long) events + warmup.events()); }
   /** Options of each service JVM, e.g. {@code -Xmx512m}. */
   public List<String> javaOptions() { return javaOptions; }
   public Duration margin() { return margin; }
@@ -168,7 +167,7 @@ public final class BenchSettings {
     private double verifyShare = DEFAULT_VERIFY_SHARE;
     private int instances = DEFAULT_INSTANCES;
     private boolean baseline;
-    private int warmup = DEFAULT_WARMUP;
+    private Warmup warmup = Warmup.fixed(DEFAULT_WARMUP);
     private int cards = DEFAULT_CARDS;
     private List<String> javaOptions = List.of();
     private Duration margin = DEFAULT_MARGIN;
@@ -185,7 +184,8 @@ public final class BenchSettings {
     public Builder verifyShare(double v) { this.verifyShare = v; return this; }
     public Builder instances(int v) { this.instances = v; return this; }
     public Builder baseline(boolean v) { this.baseline = v; return this; }
-    public Builder warmup(int v) { this.warmup = v; return this; }
+    public Builder warmup(int v) { this.warmup = Warmup.fixed(v); return this; }
+    public Builder warmup(Warmup v) { this.warmup = v; return this; }
     public Builder cards(int v) { this.cards = v; return this; }
     public Builder javaOptions(List<String> v) { this.javaOptions = Objects.requireNonNull(v, "javaOptions"); return this; }
     public Builder margin(Duration v) { this.margin = v; return this; }

@@ -29,15 +29,21 @@ public final class SweepReport {
 
   private final BenchSettings settings;
   private final BenchEnvironment environment;
+  private final Warmup.Done warmedUp;
   private final List<RunFigures> steps;
   private final Duration elapsed;
   /** Where {@link #plot} drew the plot, once it has. */
   private Path plotted;
 
-  /** @param steps one per rate of {@code settings.sweep()}, in the same order */
-  public SweepReport(BenchSettings settings, BenchEnvironment environment, List<RunFigures> steps, Duration elapsed) {
+  /**
+   * @param warmedUp what the one warm-up before the first step did
+   * @param steps one per rate of {@code settings.sweep()}, in the same order
+   */
+  public SweepReport(BenchSettings settings, BenchEnvironment environment, Warmup.Done warmedUp, List<RunFigures> steps,
+      Duration elapsed) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.warmedUp = Objects.requireNonNull(warmedUp, "warmedUp");
     this.steps = List.copyOf(steps);
     this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
     if (this.steps.size() != settings.sweep().size()) {
@@ -103,9 +109,9 @@ public final class SweepReport {
   /** The human table, a line per step. */
   public String table() {
     StringBuilder t = new StringBuilder();
-    t.append(String.format(Locale.ROOT, "Sweep: %d events per step after %d warm-up, Knot %s; %d instance(s) × %d"
+    t.append(String.format(Locale.ROOT, "Sweep: %d events per step after %s, Knot %s; %d instance(s) × %d"
             + " stream thread(s), %d partitions, %s, card crypto by %s; took %.1f s%n", settings.events(),
-        settings.warmup(), environment.sandbox() ? "sandbox at " + settings.latency().toMillis() + " ms" : environment.knot(),
+        warmedUp.describe(), environment.sandbox() ? "sandbox at " + settings.latency().toMillis() + " ms" : environment.knot(),
         settings.instances(), environment.threads(), environment.partitions(), environment.processingGuarantee(),
         environment.cryptoProvider(), elapsed.toMillis() / 1000.0));
     t.append(String.format(Locale.ROOT, "%10s %12s %10s %8s %8s %8s %12s %9s %8s %6s %10s%n", "offered/s",
@@ -162,7 +168,10 @@ public final class SweepReport {
     json.put("processing_guarantee", environment.processingGuarantee());
     json.put("max_in_flight", environment.maxInFlight());
     json.put("crypto_provider", environment.cryptoProvider());
-    json.put("warmup", settings.warmup());
+    json.put("warmup", warmedUp.events());
+    json.put("warmup_until_settled", warmedUp.warmup().untilSettled());
+    json.put("warmup_jit_share", warmedUp.lastJitShare().isPresent()
+        ? round(warmedUp.lastJitShare().getAsDouble(), 3) : null);
     json.put("kafka", environment.kafka());
     json.put("knot", environment.knot());
     json.put("elapsed_ms", elapsed.toMillis());

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,7 @@ class BenchReportTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long T0 = 1_790_000_000_000L;
   private static final BenchSettings SETTINGS = BenchSettings.builder().events(10).warmup(5).build();
+  private static final Warmup.Done WARMED_UP = Warmup.Done.fixed(5);
   private static final BenchEnvironment SANDBOX =
       new BenchEnvironment(6, 2, "exactly_once_v2", 2048, "embedded", "sandbox", "corretto");
   private static final TaskResult SWITCHED = TaskResult.of(SwitchStatus.SWITCHED);
@@ -64,7 +66,7 @@ class BenchReportTest {
 
   @Test
   void theJsonLineHasTheIssuesKeysFirstThenTheSettings() throws Exception {
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, run("card-switch", 100, allSwitched(), false), null,
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, allSwitched(), false), null,
         Duration.ofSeconds(30));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -98,7 +100,7 @@ class BenchReportTest {
 
   @Test
   void theBaselineAddsItsThroughputAndTheRatio() throws Exception {
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, run("card-switch", 1000, allSwitched(), false),
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 1000, allSwitched(), false),
         run("baseline", 10, allSwitched(), true), Duration.ofSeconds(60));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -117,7 +119,7 @@ class BenchReportTest {
 
   @Test
   void aBaselineTheServiceDidNotApplyIsFlagged() {
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, run("card-switch", 1000, allSwitched(), false),
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 1000, allSwitched(), false),
         run("baseline", 900, allSwitched(), false), Duration.ofSeconds(60));
 
     assertTrue(report.summary().contains("WARNING: the baseline's services did not report KNOT_BLOCKING_BASELINE"),
@@ -130,7 +132,7 @@ class BenchReportTest {
     for (long task = 1; task <= 10; task++) {
       read.add(Map.entry(task, task <= 7 ? SWITCHED : DEADLINE));
     }
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, run("card-switch", 100, Tallies.switches(10, read), false),
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, Tallies.switches(10, read), false),
         null, Duration.ofSeconds(30));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -148,7 +150,7 @@ class BenchReportTest {
     }
     read.add(Map.entry(8L, SWITCHED));
     read.add(Map.entry(9L, TaskResult.of(DeadLetterReason.KNOT_REJECTED)));
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, run("card-switch", 100, Tallies.switches(10, read), false),
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, Tallies.switches(10, read), false),
         null, Duration.ofSeconds(30));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -171,7 +173,7 @@ class BenchReportTest {
     RunFigures unknown = new RunFigures("card-switch", allSwitched(), SustainedThroughput.of(new long[] {T0}),
         LatencyDistribution.empty(), LatencyDistribution.empty(), LatencyDistribution.empty(), null, false, null, null, 0, 0, null, false, 0, null, null,
         null, Duration.ofSeconds(1), false, List.of(), null, Map.of());
-    BenchReport report = new BenchReport(SETTINGS, realKnot, unknown, null, Duration.ofSeconds(5));
+    BenchReport report = new BenchReport(SETTINGS, realKnot, WARMED_UP, unknown, null, Duration.ofSeconds(5));
 
     JsonNode json = JSON.readTree(report.jsonLine());
 
@@ -185,7 +187,7 @@ class BenchReportTest {
 
   @Test
   void printEndsWithTheJsonLine() {
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, run("card-switch", 100, allSwitched(), false), null,
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, allSwitched(), false), null,
         Duration.ofSeconds(30));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -194,5 +196,46 @@ class BenchReportTest {
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(report.jsonLine(), lines.get(lines.size() - 1));
     assertTrue(lines.get(lines.size() - 2).startsWith("OK: every measured event ended exactly once"), lines.toString());
+  }
+
+  @Test
+  void aWarmUpUntilTheJitSettledIsReportedWithItsEventsAndTheJitsLastShare() throws Exception {
+    Warmup auto = Warmup.auto();
+    BenchSettings settings = BenchSettings.builder().events(10).warmup(auto).build();
+    BenchReport report = new BenchReport(settings, SANDBOX, new Warmup.Done(auto, 70_000, OptionalDouble.of(0.0612),
+        true), run("card-switch", 100, allSwitched(), false), null, Duration.ofSeconds(30));
+
+    JsonNode json = JSON.readTree(report.jsonLine());
+
+    assertEquals(70_000, json.get("warmup").asInt(), "the events played, not the most it could have");
+    assertTrue(json.get("warmup_until_settled").asBoolean());
+    assertEquals(0.061, json.get("warmup_jit_share").asDouble());
+    assertTrue(report.summary().contains("after 70000 warm-up events, until the JIT settled (its compilers 6 % of"
+        + " the service's CPU over the last 10000)"), report.summary());
+  }
+
+  @Test
+  void aWarmUpThatEndedBeforeTheJitSettledSaysTheFiguresIncludeItsWork() throws Exception {
+    Warmup auto = Warmup.auto();
+    BenchReport report = new BenchReport(BenchSettings.builder().events(10).warmup(auto).build(), SANDBOX,
+        new Warmup.Done(auto, Warmup.AUTO_MAX_EVENTS, OptionalDouble.of(0.2), false),
+        run("card-switch", 100, allSwitched(), false), null, Duration.ofSeconds(30));
+
+    JsonNode json = JSON.readTree(report.jsonLine());
+
+    assertEquals(Warmup.AUTO_MAX_EVENTS, json.get("warmup").asInt());
+    assertEquals(0.2, json.get("warmup_jit_share").asDouble());
+    assertTrue(report.summary().contains("the JIT had NOT settled (its compilers still 20 % of the service's CPU):"
+        + " the figures include its work"), report.summary());
+  }
+
+  @Test
+  void aFixedWarmUpHasNoJitShare() throws Exception {
+    JsonNode json = JSON.readTree(new BenchReport(SETTINGS, SANDBOX, WARMED_UP,
+        run("card-switch", 100, allSwitched(), false), null, Duration.ofSeconds(30)).jsonLine());
+
+    assertEquals(5, json.get("warmup").asInt());
+    assertFalse(json.get("warmup_until_settled").asBoolean());
+    assertTrue(json.get("warmup_jit_share").isNull(), json.toString());
   }
 }

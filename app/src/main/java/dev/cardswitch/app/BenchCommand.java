@@ -62,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", paramLabel = "EVENTS|auto", description = {
       "Events played before the measured span, or auto: chunks of 10000 until the service's JIT compilers take"
-          + " 10 % of its CPU or less, at most 300000 (default: ${DEFAULT-VALUE})."})
+          + " 10 % of its CPU or less in two chunks in a row, at most 300000 (default: ${DEFAULT-VALUE})."})
   String warmup = Integer.toString(BenchSettings.DEFAULT_WARMUP);
 
   @Option(names = "--cards", description = "Distinct cards the events reuse (default: ${DEFAULT-VALUE}).")

@@ -46,7 +46,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -331,8 +330,8 @@ public final class Bench {
         List<ServiceProcess> services, Warmup warmup, long firstTask, double rate) throws InterruptedException {
       List<CardReference> references = load.references();
       int played = 0;
-      OptionalDouble share = OptionalDouble.empty();
-      for (int chunk = warmup.next(0, share); chunk > 0; chunk = warmup.next(played, share)) {
+      List<Double> shares = new ArrayList<>();
+      for (int chunk = warmup.next(0, shares); chunk > 0; chunk = warmup.next(played, shares)) {
         List<CpuReading> before = warmup.untilSettled() ? CpuReading.of(services) : List.of();
         String step = warmup.untilSettled()
             ? String.format(Locale.ROOT, "%s warm-up %d-%d", label, played + 1, played + chunk) : label + " warm-up";
@@ -344,21 +343,21 @@ public final class Bench {
           err.printf(Locale.ROOT, "%s: %d warm-up events got no result; going on%n", label, results.missing());
         }
         if (warmup.untilSettled()) {
-          share = OptionalDouble.of(CpuReading.jitShare(before, CpuReading.of(services)));
+          shares.add(CpuReading.jitShare(before, CpuReading.of(services)));
           err.printf(Locale.ROOT, "%s: the JIT compilers took %.1f %% of the service's CPU over warm-up events %d-%d"
-              + " (settled at %.0f %% or less)%n", label, share.getAsDouble() * 100, played - chunk + 1, played,
-              warmup.settledJitShare() * 100);
+              + " (settled at %.0f %% or less, %d chunks in a row)%n", label, shares.get(shares.size() - 1) * 100,
+              played - chunk + 1, played, warmup.settledJitShare() * 100, Warmup.SETTLED_CHUNKS);
         }
       }
       if (!references.isEmpty()) {
         producer.produce(references, List.of(), 0, new DemoProducer.Listener() {});
       }
-      boolean settled = warmup.settled(share);
+      boolean settled = warmup.settled(shares);
       if (warmup.untilSettled() && !settled) {
         err.printf(Locale.ROOT, "%s: the JIT had not settled after %d warm-up events; measuring anyway, and the figures"
             + " include its work%n", label, played);
       }
-      return new Warmup.Done(warmup, played, share, settled);
+      return new Warmup.Done(warmup, played, Warmup.lastShare(shares), settled);
     }
 
     private RunFigures figures(String label, CollectedResults results, Timings timings, List<Snapshot> before,

@@ -1,5 +1,6 @@
 package dev.cardswitch.bench;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
@@ -11,7 +12,8 @@ import java.util.OptionalDouble;
  * shares the cores with everything else, and how long depends on the machine (docs/jit-notes.md). A
  * fixed warm-up that ends while C2 still compiles measures the compiler as much as card-switch, and
  * a slower machine then gives another table. "Settled" is read off the service's own threads: its
- * JIT compiler threads took at most {@code settledJitShare} of its CPU over the last chunk.
+ * JIT compiler threads took at most {@code settledJitShare} of its CPU over each of the last
+ * {@value #SETTLED_CHUNKS} chunks (C2 works in bursts, so one quiet chunk can be a lull between two).
  * Immutable.
  *
  * @param events the warm-up events, or with {@code untilSettled} the most it plays
@@ -31,6 +33,8 @@ public record Warmup(int events, boolean untilSettled, int chunk, double settled
    * take 30–40 %.
    */
   public static final double AUTO_JIT_SHARE = 0.10;
+  /** Chunks in a row at or below the share before the JIT counts as settled. */
+  public static final int SETTLED_CHUNKS = 2;
 
   public Warmup {
     if (events < 0) {
@@ -69,21 +73,29 @@ public record Warmup(int events, boolean untilSettled, int chunk, double settled
    * The events of the next chunk, 0 when the warm-up is over.
    *
    * @param played the warm-up events played so far
-   * @param lastJitShare the JIT's share of the service's CPU over the last chunk; empty before the first
+   * @param jitShares the JIT's share of the service's CPU over each chunk played, in order
    */
-  public int next(int played, OptionalDouble lastJitShare) {
+  public int next(int played, List<Double> jitShares) {
     if (!untilSettled) {
       return played == 0 ? events : 0;
     }
-    if (settled(lastJitShare)) {
+    if (settled(jitShares)) {
       return 0;
     }
     return Math.max(0, Math.min(chunk, events - played));
   }
 
-  /** Whether the last chunk's share says the JIT has settled. */
-  public boolean settled(OptionalDouble lastJitShare) {
-    return lastJitShare.isPresent() && lastJitShare.getAsDouble() <= settledJitShare;
+  /** Whether the last {@value #SETTLED_CHUNKS} chunks' shares say the JIT has settled. */
+  public boolean settled(List<Double> jitShares) {
+    return jitShares.size() >= SETTLED_CHUNKS
+        && jitShares.subList(jitShares.size() - SETTLED_CHUNKS, jitShares.size()).stream()
+            .allMatch(share -> share <= settledJitShare);
+  }
+
+  /** The highest of the last {@value #SETTLED_CHUNKS} chunks' shares: what "settled" was judged by. */
+  public static OptionalDouble lastShare(List<Double> jitShares) {
+    return jitShares.subList(Math.max(0, jitShares.size() - SETTLED_CHUNKS), jitShares.size()).stream()
+        .mapToDouble(Double::doubleValue).max();
   }
 
   /** As the flag is given: {@code auto} or the number. */
@@ -96,8 +108,8 @@ public record Warmup(int events, boolean untilSettled, int chunk, double settled
    * What a warm-up did.
    *
    * @param events the warm-up events played
-   * @param lastJitShare the JIT's share of the service's CPU over the last chunk of a warm-up until
-   *     settled; empty for a fixed one
+   * @param lastJitShare the JIT's highest share of the service's CPU over the last {@value
+   *     #SETTLED_CHUNKS} chunks of a warm-up until settled ({@link #lastShare}); empty for a fixed one
    * @param settled whether a warm-up until settled stopped because the JIT had (false when it
    *     reached its most events first; false for a fixed one)
    */
@@ -108,7 +120,7 @@ public record Warmup(int events, boolean untilSettled, int chunk, double settled
       return new Done(Warmup.fixed(events), events, OptionalDouble.empty(), false);
     }
 
-    /** For a summary: "10000 warm-up events" or "120000 warm-up events, until the JIT settled (6 %)". */
+    /** For a summary: "10000 warm-up events", or how many until the JIT settled and its share then. */
     public String describe() {
       if (!warmup.untilSettled()) {
         return events + " warm-up events";
@@ -116,8 +128,8 @@ public record Warmup(int events, boolean untilSettled, int chunk, double settled
       String share = lastJitShare.isPresent()
           ? String.format(Locale.ROOT, "%.0f %%", lastJitShare.getAsDouble() * 100) : "unknown";
       return settled
-          ? String.format(Locale.ROOT, "%d warm-up events, until the JIT settled (its compilers %s of the service's"
-              + " CPU over the last %d)", events, share, warmup.chunk())
+          ? String.format(Locale.ROOT, "%d warm-up events, until the JIT settled (its compilers at most %s of the"
+              + " service's CPU in each of the last %d chunks of %d)", events, share, SETTLED_CHUNKS, warmup.chunk())
           : String.format(Locale.ROOT, "%d warm-up events, and the JIT had NOT settled (its compilers still %s of"
               + " the service's CPU): the figures include its work", events, share);
     }

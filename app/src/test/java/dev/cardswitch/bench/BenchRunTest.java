@@ -117,8 +117,8 @@ class BenchRunTest {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(null);
         KnotSandbox knot = KnotSandbox.builder().port(0).credentials(new KnotCredentials("issuer-1", "s3cret-issuer-1"))
             .start()) {
-      // A warm-up until the JIT settles, in chunks of 5 and settled at any share: one chunk, read from /proc.
-      BenchSettings settings = BenchSettings.builder().events(40).warmup(new Warmup(10, true, 5, 1.0))
+      // A warm-up until the JIT settles, in chunks of 5 and settled at any share: two chunks, read from /proc.
+      BenchSettings settings = BenchSettings.builder().events(40).warmup(new Warmup(30, true, 5, 1.0))
           .javaOptions(List.of("-Xmx512m")).build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -136,13 +136,13 @@ class BenchRunTest {
       assertEquals(0, json.get("duplicates").asLong(), printed);
       assertTrue(json.get("latency_ms").isNull(), "Knot's latency is Knot's own, not a setting: " + json);
       assertTrue(json.get("knot_calls").isNull(), "the bench cannot count a real Knot's calls: " + json);
-      assertEquals(45, knot.stats().switched(), "the warm-up's one chunk and the measured events, all at that Knot");
-      assertEquals(5, json.get("warmup").asInt(), json.toString());
+      assertEquals(50, knot.stats().switched(), "the warm-up's two chunks and the measured events, all at that Knot");
+      assertEquals(10, json.get("warmup").asInt(), json.toString());
       assertTrue(json.get("warmup_until_settled").asBoolean(), json.toString());
       double share = json.get("warmup_jit_share").asDouble(-1);
       assertTrue(share >= 0 && share <= 1, "the JIT's share of the service's CPU over the chunk: " + json);
       assertTrue(progress.contains("the JIT compilers took "), progress);
-      assertTrue(printed.contains("after 5 warm-up events, until the JIT settled"), printed);
+      assertTrue(printed.contains("after 10 warm-up events, until the JIT settled"), printed);
       assertFalse(progress.contains("embedded Kafka broker"), progress);
       assertTrue(progress.contains("the runs' topics stay on " + kafka.bootstrapServers()), progress);
       assertFalse((printed + progress).contains("s3cret-issuer-1"), "the secret is never printed");

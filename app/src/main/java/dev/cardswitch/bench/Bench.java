@@ -61,7 +61,8 @@ import java.util.stream.Stream;
  * configured (broker, registry and Knot sandbox, in this JVM), then for each run (card-switch, and
  * with {@code --baseline} the naive blocking design after it) creates fresh topics, starts the
  * service as separate processes ({@link ServiceProcess}) with their own application id, plays the
- * warm-up events and waits for their results, then measures: it produces the measured events
+ * warm-up events and waits for their results ({@link Warmup}: a number of events, or chunks until
+ * the services' JIT has settled), then measures: it produces the measured events
  * (each stamped {@code received_at} when produced), reads every result back {@code read_committed},
  * and reads the services' CPU time, heap and resident memory before and after that span. The
  * figures are those of {@link RunFigures}; {@link BenchReport} prints them.
@@ -324,7 +325,7 @@ public final class Bench {
     /**
      * Plays the warm-up, the card references with its first events: all at once when fixed, else
      * chunk by chunk until the services' JIT compiler threads take no more than the settled share of
-     * their CPU over a chunk.
+     * their CPU in {@value Warmup#SETTLED_CHUNKS} chunks in a row.
      */
     private Warmup.Done warmUp(ResultCollector collector, DemoProducer producer, String label,
         List<ServiceProcess> services, Warmup warmup, long firstTask, double rate) throws InterruptedException {
@@ -547,11 +548,6 @@ public final class Bench {
     }
   }
 
-  /**
-   * One service's figures at one end of the measured span.
-   *
-   * @param rssReset at the start: whether the peak RSS was reset
-   */
   /** One warm-up's result and the figures of each measured span after it. */
   private record Measured(Warmup.Done warmedUp, List<RunFigures> steps) {}
 
@@ -584,6 +580,11 @@ public final class Bench {
     }
   }
 
+  /**
+   * One service's figures at one end of the measured span.
+   *
+   * @param rssReset at the start: whether the peak RSS was reset
+   */
   private record Snapshot(Duration cpu, boolean cpuFromProc, Map<Long, ProcFs.ThreadCpu> threads, JsonNode stats,
       OptionalLong rssPeakKib, boolean rssReset) {
 

@@ -35,8 +35,8 @@ public final class BenchReport {
   /** The settings and the detail, after the figures. */
   public static final List<String> SETTING_KEYS = List.of(
       "jitter", "rate", "verify_share", "instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
-      "crypto_provider", "warmup", "warmup_until_settled", "warmup_jit_share", "cards", "switched", "cpu_ms_per_event", "cpu_ms_per_switch_without_jit",
-      "jit_cpu_ms", "gc_cpu_ms",
+      "crypto_provider", "warmup", "warmup_until_settled", "warmup_jit_share", "cards", "switched", "cpu_ms_per_event",
+      "cpu_ms_per_switch_without_jit", "jit_cpu_ms", "gc_cpu_ms",
       "deadline_misses_counted", "other_results", "knot_calls", "jwe_verified", "p50_sent_ms", "p99_sent_ms",
       "stack_cpu_ms_per_switch", "thread_cpu_ms_per_switch",
       "throughput_span_ms", "span_ms", "cpu_source", "heap_max_mb", "rss_since", "kafka", "knot", "elapsed_ms");

@@ -181,7 +181,8 @@ public final class BenchReport {
   public String summary() {
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "Bench: %d events (after %s), %s, Knot %s", main.events(),
-        warmedUp.describe(), settings.rate() > 0 ? settings.rate() + " events/s offered" : "offered as fast as possible",
+        warmedUp.describe(),
+        settings.rate() > 0 ? settings.rate() + " events/s offered" : "offered as fast as possible",
         environment.sandbox()
             ? String.format(Locale.ROOT, "sandbox at %d ms ± %.0f %% (verifies %s of the JWEs)",
                 settings.latency().toMillis(), settings.jitter() * 100, percent(settings.verifyShare()))

@@ -111,7 +111,8 @@ public final class SweepReport {
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "Sweep: %d events per step after %s, Knot %s; %d instance(s) × %d"
             + " stream thread(s), %d partitions, %s, card crypto by %s; took %.1f s%n", settings.events(),
-        warmedUp.describe(), environment.sandbox() ? "sandbox at " + settings.latency().toMillis() + " ms" : environment.knot(),
+        warmedUp.describe(),
+        environment.sandbox() ? "sandbox at " + settings.latency().toMillis() + " ms" : environment.knot(),
         settings.instances(), environment.threads(), environment.partitions(), environment.processingGuarantee(),
         environment.cryptoProvider(), elapsed.toMillis() / 1000.0));
     t.append(String.format(Locale.ROOT, "%10s %12s %10s %8s %8s %8s %12s %9s %8s %6s %10s%n", "offered/s",

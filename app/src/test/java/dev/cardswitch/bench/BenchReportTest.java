@@ -66,7 +66,8 @@ class BenchReportTest {
 
   @Test
   void theJsonLineHasTheIssuesKeysFirstThenTheSettings() throws Exception {
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, allSwitched(), false), null,
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP,
+        run("card-switch", 100, allSwitched(), false), null,
         Duration.ofSeconds(30));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -132,7 +133,8 @@ class BenchReportTest {
     for (long task = 1; task <= 10; task++) {
       read.add(Map.entry(task, task <= 7 ? SWITCHED : DEADLINE));
     }
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, Tallies.switches(10, read), false),
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP,
+        run("card-switch", 100, Tallies.switches(10, read), false),
         null, Duration.ofSeconds(30));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -150,7 +152,8 @@ class BenchReportTest {
     }
     read.add(Map.entry(8L, SWITCHED));
     read.add(Map.entry(9L, TaskResult.of(DeadLetterReason.KNOT_REJECTED)));
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, Tallies.switches(10, read), false),
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP,
+        run("card-switch", 100, Tallies.switches(10, read), false),
         null, Duration.ofSeconds(30));
 
     JsonNode json = JSON.readTree(report.jsonLine());
@@ -187,7 +190,8 @@ class BenchReportTest {
 
   @Test
   void printEndsWithTheJsonLine() {
-    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP, run("card-switch", 100, allSwitched(), false), null,
+    BenchReport report = new BenchReport(SETTINGS, SANDBOX, WARMED_UP,
+        run("card-switch", 100, allSwitched(), false), null,
         Duration.ofSeconds(30));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 

@@ -120,7 +120,8 @@ class SweepReportTest {
     assertEquals("card-switch: latency vs offered load (Knot sandbox 200 ms ± 20 %, 1 instance(s) × 2 stream"
         + " thread(s), exactly_once_v2)", report.plotTitle());
     SweepReport real = new SweepReport(SETTINGS, new BenchEnvironment(6, 1, "exactly_once_v2", 2048, "embedded",
-        "https://knot.example", "corretto"), Warmup.Done.fixed(5), List.of(step(100, 200), step(400, 900)), Duration.ofSeconds(40));
+        "https://knot.example", "corretto"), Warmup.Done.fixed(5), List.of(step(100, 200), step(400, 900)),
+        Duration.ofSeconds(40));
     assertEquals("card-switch: latency vs offered load (Knot at https://knot.example, 1 instance(s) × 1 stream"
         + " thread(s), exactly_once_v2)", real.plotTitle());
   }

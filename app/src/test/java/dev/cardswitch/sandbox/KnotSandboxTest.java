@@ -16,7 +16,10 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.RSAEncrypter;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.cardswitch.knot.KnotJwk;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import com.sun.net.httpserver.HttpServer;
 import dev.cardswitch.ingress.WebhookSignature;
 import java.net.URI;
@@ -317,6 +320,8 @@ class KnotSandboxTest {
   void latencyHoldsNoThreadSoManySlowRequestsWaitTogether() throws Exception {
     sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofMillis(400))).build());
     int requests = 200;
+    // 200 connections, left idle on the server afterwards: below the JDK server's idle limit only
+    // because the build raises it to 1024 as the launcher does (pom.xml, surefire).
     HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long start = System.nanoTime();
     List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
@@ -331,6 +336,52 @@ class KnotSandboxTest {
     // With a thread held per delayed answer, the few handler threads would need 200 x 0.4 s / threads.
     assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
     assertEquals(requests, sandbox.stats().cardRequests());
+  }
+
+  /**
+   * The cause of a "Connection reset" seen once in `mvn verify`: with the JDK's default idle limit
+   * (200), a sandbox that already holds 200 idle connections (the test above leaves that many)
+   * closes a new client's connection right after its answer, and a second request on it fails. The
+   * build raises the limit as the launcher does; a raw socket shows whether the server closed it.
+   */
+  @Test
+  void keepsAConnectionOpenAfterItsAnswerWhileTwoHundredOthersAreIdle() throws Exception {
+    try (KnotSandbox own = KnotSandbox.builder().seed(5).credentials(sandbox.credentials()).start()) {
+      HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      own.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofMillis(300))).build());
+      List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        pending.add(many.sendAsync(HttpRequest.newBuilder(own.baseUrl().resolve("/jwe/key"))
+            .header("Authorization", own.credentials().basicAuthorization()).header("Knot-Version", "2.0").build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> f : pending) {
+        assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
+      }
+      own.reset();
+
+      try (Socket socket = new Socket(own.baseUrl().getHost(), own.baseUrl().getPort())) {
+        socket.getOutputStream().write(("GET /jwe/key HTTP/1.1\r\nHost: sandbox\r\nAuthorization: "
+            + own.credentials().basicAuthorization() + "\r\nKnot-Version: 2.0\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(1500);
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[8192];
+        int read = 0;
+        boolean closedByServer = false;
+        try {
+          for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            read += n;
+          }
+          closedByServer = true;
+        } catch (SocketTimeoutException stillOpen) {
+          // The answer was read and the server kept the connection for the next request.
+        }
+        assertTrue(read > 0, "the key was answered");
+        assertFalse(closedByServer, "the server closed the connection after its answer (maxIdleConnections="
+            + System.getProperty("sun.net.httpserver.maxIdleConnections") + ")");
+      }
+    }
   }
 
   @Test

@@ -129,16 +129,7 @@ public final class BenchReport {
     json.put("jitter", environment.sandbox() ? settings.jitter() : null);
     json.put("rate", settings.rate());
     json.put("verify_share", environment.sandbox() ? settings.verifyShare() : null);
-    json.put("instances", settings.instances());
-    json.put("partitions", environment.partitions());
-    json.put("threads", environment.threads());
-    json.put("processing_guarantee", environment.processingGuarantee());
-    json.put("max_in_flight", environment.maxInFlight());
-    json.put("crypto_provider", environment.cryptoProvider());
-    json.put("warmup", warmedUp.events());
-    json.put("warmup_until_settled", warmedUp.warmup().untilSettled());
-    json.put("warmup_jit_share", warmedUp.lastJitShare().isPresent() ? round(warmedUp.lastJitShare().getAsDouble(), 3)
-        : null);
+    putShape(json, settings, environment, warmedUp);
     json.put("cards", settings.cards());
     json.put("switched", main.switched());
     json.put("cpu_ms_per_event", round(main.cpu() == null ? null : main.cpu().toNanos() / 1e6 / main.events(), 3));
@@ -167,6 +158,23 @@ public final class BenchReport {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of numbers and names always serialises", e);
     }
+  }
+
+  /**
+   * The keys both JSON lines, a run's and a sweep's, give about how the services ran: instances,
+   * partitions, stream threads, processing guarantee, calls in flight, crypto provider and the warm-up.
+   */
+  static void putShape(ObjectNode json, BenchSettings settings, BenchEnvironment environment, Warmup.Done warmedUp) {
+    json.put("instances", settings.instances());
+    json.put("partitions", environment.partitions());
+    json.put("threads", environment.threads());
+    json.put("processing_guarantee", environment.processingGuarantee());
+    json.put("max_in_flight", environment.maxInFlight());
+    json.put("crypto_provider", environment.cryptoProvider());
+    json.put("warmup", warmedUp.events());
+    json.put("warmup_until_settled", warmedUp.warmup().untilSettled());
+    json.put("warmup_jit_share", warmedUp.lastJitShare().isPresent() ? round(warmedUp.lastJitShare().getAsDouble(), 3)
+        : null);
   }
 
   /** A figure rounded for the JSON line; null when unknown or not a number. */

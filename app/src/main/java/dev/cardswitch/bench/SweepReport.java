@@ -163,16 +163,7 @@ public final class SweepReport {
     }
     json.put("latency_ms", environment.sandbox() ? (Long) settings.latency().toMillis() : null);
     json.put("jitter", environment.sandbox() ? settings.jitter() : null);
-    json.put("instances", settings.instances());
-    json.put("partitions", environment.partitions());
-    json.put("threads", environment.threads());
-    json.put("processing_guarantee", environment.processingGuarantee());
-    json.put("max_in_flight", environment.maxInFlight());
-    json.put("crypto_provider", environment.cryptoProvider());
-    json.put("warmup", warmedUp.events());
-    json.put("warmup_until_settled", warmedUp.warmup().untilSettled());
-    json.put("warmup_jit_share", warmedUp.lastJitShare().isPresent()
-        ? round(warmedUp.lastJitShare().getAsDouble(), 3) : null);
+    BenchReport.putShape(json, settings, environment, warmedUp);
     json.put("kafka", environment.kafka());
     json.put("knot", environment.knot());
     json.put("elapsed_ms", elapsed.toMillis());

@@ -78,6 +78,23 @@ class SweepReportTest {
   }
 
   @Test
+  void describesTheServicesAndTheWarmUpWithTheSameKeysAsARunsJsonLine() throws Exception {
+    JsonNode sweep = JSON.readTree(report.jsonLine());
+    JsonNode run = JSON.readTree(new BenchReport(SETTINGS, SANDBOX, Warmup.Done.fixed(5), step(400, 900), null,
+        Duration.ofSeconds(40)).jsonLine());
+
+    for (String key : List.of("instances", "partitions", "threads", "processing_guarantee", "max_in_flight",
+        "crypto_provider", "warmup", "warmup_until_settled", "warmup_jit_share")) {
+      assertTrue(sweep.has(key), key + " in " + sweep);
+      assertEquals(run.get(key), sweep.get(key), key);
+    }
+    assertEquals(6, sweep.get("partitions").asInt());
+    assertEquals(2048, sweep.get("max_in_flight").asInt());
+    assertEquals(5, sweep.get("warmup").asInt());
+    assertFalse(sweep.get("warmup_until_settled").asBoolean());
+  }
+
+  @Test
   void printsATableRowPerRateAndTheJsonLineLast() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     report.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));

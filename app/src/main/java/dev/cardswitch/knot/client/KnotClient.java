@@ -88,6 +88,30 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
   private final AtomicReference<Instant> lastAuthenticationFailure = new AtomicReference<>();
   private volatile boolean authenticationFailing;
 
+  /**
+   * HTTP/2 for https: it multiplexes the calls over one TLS connection (negotiated by ALPN, so an
+   * HTTP/1.1 server still works). HTTP/1.1 for plain http (the loopback sandbox): there HTTP/2
+   * would only add an h2c upgrade offer to each new connection's first request.
+   */
+  static HttpClient.Version versionFor(URI knotBaseUrl) {
+    return "https".equalsIgnoreCase(knotBaseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+  }
+
+  /** The JDK client as the Knot client uses it; also what the HTTP floor (HttpFloor, a test) measures. */
+  static HttpClient httpClient(HttpClient.Version version, Duration connectTimeout) {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(connectTimeout)
+        .version(version)
+        // The client's own stages and ours run on the thread that completes them (its selector
+        // thread, or the caller's), not on its default pool: that pool hands every stage of every
+        // call to another thread (hundreds of threads at 800 calls/s, a wake-up per hand-off) and
+        // cost about half the client's CPU per call. Safe because every stage here is short and
+        // never blocks (the delays of retries and rate limits go through the scheduler).
+        .executor(Runnable::run)
+        .build();
+  }
+
   private KnotClient(Builder b) {
     this.config = b.config;
     this.clock = b.clock;
@@ -99,21 +123,7 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
       return t;
     });
     this.random = b.random != null ? b.random : () -> ThreadLocalRandom.current().nextLong();
-    HttpClient httpClient = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(config.knotCallTimeout())
-        // HTTP/2 multiplexes the calls over one TLS connection (negotiated by ALPN, so an HTTP/1.1
-        // server still works); over plain http (the loopback sandbox) it would only add an h2c
-        // upgrade offer to each new connection's first request.
-        .version("https".equalsIgnoreCase(config.knotBaseUrl().getScheme())
-            ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-        // The client's own stages and ours run on the thread that completes them (its selector
-        // thread, or the caller's), not on its default pool: that pool hands every stage of every
-        // call to another thread (hundreds of threads at 800 calls/s, a wake-up per hand-off) and
-        // cost about half the client's CPU per call. Safe because every stage here is short and
-        // never blocks (the delays of retries and rate limits go through the scheduler).
-        .executor(Runnable::run)
-        .build();
+    HttpClient httpClient = httpClient(versionFor(config.knotBaseUrl()), config.knotCallTimeout());
     this.http = new KnotHttp(httpClient, config.knotCredentials(), config.knotMaxRedirects(), clock);
     this.cardUri = config.endpoint("/card");
     this.keyUri = config.endpoint("/jwe/key");

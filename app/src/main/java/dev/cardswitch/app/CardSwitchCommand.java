@@ -73,10 +73,9 @@ public final class CardSwitchCommand implements Runnable {
     // after 30 s); a POST /card written to a connection the server has just closed fails with no
     // answer, and is not retried since Knot may have it. Dropping idle connections first avoids that.
     properties.putIfAbsent(HTTP_KEEPALIVE_TIMEOUT, HTTP_KEEPALIVE_SECONDS);
-    // The JDK's servers here (the card vault stand-in, the webhook ingress, the admin port; the Knot
-    // sandbox until it moved to Jetty) close a connection after its answer when 200 are idle already:
-    // at 1,000 switches/s and 200 ms about 200 calls are in flight, so connections were closed and
-    // opened again all the time, a TCP handshake per call on both sides.
+    // The embedded Knot sandbox (and the other JDK servers here) closes a connection after its answer
+    // when 200 are idle already: at 1,000 switches/s and 200 ms about 200 calls are in flight, so
+    // connections were closed and opened again all the time, a TCP handshake per call on both sides.
     properties.putIfAbsent(HTTP_SERVER_MAX_IDLE_CONNECTIONS, HTTP_SERVER_IDLE_CONNECTIONS);
   }
 

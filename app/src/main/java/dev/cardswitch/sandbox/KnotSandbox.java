@@ -1,10 +1,13 @@
 package dev.cardswitch.sandbox;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.cardswitch.carddoc.CardDocumentValidator;
 import dev.cardswitch.knot.client.KnotCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,16 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +48,6 @@ import org.slf4j.LoggerFactory;
  * <p>Delayed answers are sent from a scheduler, not by a sleeping thread, so thousands of slow
  * requests can be pending at once. In load runs, {@code verifyShare} below 1 decrypts only that
  * share of the JWEs (RSA decryption costs about 1 ms); the others are only checked for shape.
- *
- * <p>The server is Jetty's, not the JDK's, so that an answer leaves in one write, headers and body
- * together, as from a real Knot: the JDK's server flushes the headers first, and the body then
- * waited up to 40 ms for the client's delayed acknowledgement (docs/BENCHMARKS.md item 25). Jetty's
- * threads only move bytes; the requests are handled on the sandbox's own.
  *
  * <p>The admin endpoints under {@code /_sandbox/} ({@code stats}, {@code tasks/{id}}, {@code
  * faults}, {@code rotate-key}, {@code reset}) take no credentials: the sandbox listens on loopback
@@ -98,7 +86,7 @@ public final class KnotSandbox implements AutoCloseable {
   private final SandboxHandler handler;
   private volatile SandboxFaults faults = SandboxFaults.NONE;
   private volatile LifecycleWebhooks lifecycle; // null: no lifecycle webhooks
-  private Server server; // guarded by this
+  private HttpServer server; // guarded by this
   private int port; // guarded by this
   private ScheduledFuture<?> outageEnd; // guarded by this
   private boolean closed; // guarded by this
@@ -150,43 +138,13 @@ public final class KnotSandbox implements AutoCloseable {
   }
 
   private void listen() throws IOException {
-    QueuedThreadPool io = new QueuedThreadPool();
-    io.setName("knot-sandbox-io");
-    io.setDaemon(true);
-    Server s = new Server(io, new ScheduledExecutorScheduler("knot-sandbox-timer", true), null);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    ServerConnector connector = new ServerConnector(s, 1, 1, new HttpConnectionFactory(http));
-    connector.setHost(host.getHostAddress());
-    connector.setPort(port);
-    connector.setAcceptQueueSize(1024);
-    s.addConnector(connector);
-    s.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        // On the sandbox's threads, as the JDK server's executor did: the handler blocks on the
-        // body and decrypts, and a refuse outage stops this server from there.
-        handlers.execute(() -> handler.handle(new SandboxExchange(request, response, callback)));
-        return true;
-      }
-    });
-    try {
-      s.start();
-    } catch (Exception e) {
-      stopQuietly(s);
-      throw e instanceof IOException failed ? failed : new IOException(e.getMessage(), e);
-    }
+    HttpServer s = HttpServer.create(new InetSocketAddress(host, port), 1024);
+    s.createContext("/", handler);
+    s.setExecutor(handlers);
+    s.start();
     server = s;
-    port = connector.getLocalPort();
+    port = s.getAddress().getPort();
     LOG.info("Knot sandbox listening on {}", baseUrl());
-  }
-
-  private static void stopQuietly(Server s) {
-    try {
-      s.stop();
-    } catch (Exception e) {
-      LOG.debug("the Knot sandbox's server did not stop cleanly: {}", e.getClass().getSimpleName());
-    }
   }
 
   /** {@code http://127.0.0.1:port}: the value for {@code KNOT_BASE_URL}. */
@@ -243,7 +201,7 @@ public final class KnotSandbox implements AutoCloseable {
     faults = next;
     try {
       if (next.outage() == SandboxFaults.Outage.REFUSE && server != null) {
-        stopQuietly(server);
+        server.stop(0);
         server = null;
         LOG.info("Knot sandbox refusing connections");
       } else if (next.outage() != SandboxFaults.Outage.REFUSE && server == null) {
@@ -350,11 +308,19 @@ public final class KnotSandbox implements AutoCloseable {
     }
     closed = true;
     if (server != null) {
-      stopQuietly(server);
+      server.stop(0);
       server = null;
     }
     delays.shutdownNow();
     handlers.shutdownNow();
+  }
+
+  static void closeQuietly(HttpExchange exchange) {
+    try {
+      exchange.close();
+    } catch (RuntimeException e) {
+      // The client went away.
+    }
   }
 
   /** Builds a {@link KnotSandbox}. Not thread-safe. */

@@ -2,6 +2,7 @@ package dev.cardswitch.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -28,9 +29,9 @@ final class SandboxAdmin {
     this.sandbox = sandbox;
   }
 
-  void handle(SandboxExchange exchange, String route) throws IOException {
-    byte[] body = exchange.body(64 * 1024);
-    String method = exchange.method();
+  void handle(HttpExchange exchange, String route) throws IOException {
+    byte[] body = exchange.getRequestBody().readNBytes(64 * 1024);
+    String method = exchange.getRequestMethod();
     if (route.equals("stats") && method.equals("GET")) {
       SandboxStats s = sandbox.stats();
       ObjectNode n = SandboxHandler.JSON.createObjectNode();
@@ -77,11 +78,11 @@ final class SandboxAdmin {
     }
   }
 
-  private static void ok(SandboxExchange exchange, ObjectNode body) {
-    exchange.send(200, body.toString().getBytes(StandardCharsets.UTF_8));
+  private static void ok(HttpExchange exchange, ObjectNode body) {
+    SandboxHandler.send(exchange, 200, body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void fail(SandboxExchange exchange, int status, String message) {
-    exchange.send(status, SandboxHandler.message(message).toString().getBytes(StandardCharsets.UTF_8));
+  private static void fail(HttpExchange exchange, int status, String message) {
+    SandboxHandler.send(exchange, status, SandboxHandler.message(message).toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -3,7 +3,10 @@ package dev.cardswitch.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Answers every request of a {@link KnotSandbox}: Knot's two endpoints, the redirect target, and
  * the admin endpoints ({@link SandboxAdmin}). Thread-safe (stateless; state lives in the sandbox).
  */
-final class SandboxHandler {
+final class SandboxHandler implements HttpHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(SandboxHandler.class);
   static final ObjectMapper JSON = new ObjectMapper();
@@ -30,9 +33,10 @@ final class SandboxHandler {
     this.admin = new SandboxAdmin(sandbox);
   }
 
-  void handle(SandboxExchange exchange) {
+  @Override
+  public void handle(HttpExchange exchange) {
     try {
-      String path = exchange.path();
+      String path = exchange.getRequestURI().getPath();
       boolean alt = path.equals(KnotSandbox.ALT_CARD_PATH);
       if (path.startsWith("/_sandbox/") && !alt) {
         admin.handle(exchange, path.substring("/_sandbox/".length()));
@@ -50,15 +54,15 @@ final class SandboxHandler {
       }
     } catch (RuntimeException | IOException e) {
       LOG.warn("sandbox request failed: {}", e.getClass().getSimpleName());
-      exchange.abort(e);
+      KnotSandbox.closeQuietly(exchange);
     }
   }
 
-  private void key(SandboxExchange exchange) throws IOException {
+  private void key(HttpExchange exchange) throws IOException {
     sandbox.keyRequests.increment();
-    exchange.body(MAX_BODY);
-    if (!"GET".equals(exchange.method())) {
-      exchange.header("Allow", "GET");
+    exchange.getRequestBody().readAllBytes();
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "GET");
       reply(exchange, 405, knotError("INVALID_REQUEST", "INVALID_FIELD", "GET is the only method of /jwe/key"), Duration.ZERO);
       return;
     }
@@ -68,17 +72,17 @@ final class SandboxHandler {
       return;
     }
     byte[] jwk = sandbox.keys.publicJwkJson().getBytes(StandardCharsets.UTF_8);
-    exchange.send(200, jwk);
+    send(exchange, 200, jwk);
   }
 
-  private void card(SandboxExchange exchange, boolean redirected) throws IOException {
+  private void card(HttpExchange exchange, boolean redirected) throws IOException {
     sandbox.cardRequests.increment();
     byte[] raw = readBody(exchange);
     JsonNode body = parse(raw);
     SandboxFaults faults = sandbox.faults();
     Duration delay = faults.latency().sample(sandbox.random);
-    if (!"POST".equals(exchange.method())) {
-      exchange.header("Allow", "POST");
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
       reply(exchange, 405, knotError("INVALID_REQUEST", "INVALID_FIELD", "POST is the only method of /card"), delay);
       return;
     }
@@ -91,7 +95,7 @@ final class SandboxHandler {
       String location = faults.redirect() == SandboxFaults.Redirect.SAME_ORIGIN
           ? KnotSandbox.ALT_CARD_PATH
           : faults.redirectTarget().toString();
-      exchange.header("Location", location);
+      exchange.getResponseHeaders().set("Location", location);
       reply(exchange, faults.redirectStatus(), message("moved"), delay);
       return;
     }
@@ -131,7 +135,7 @@ final class SandboxHandler {
   }
 
   /** A 5xx or 429 drawn from the faults' shares, within their budget; true if one was sent. */
-  private boolean injected(SandboxExchange exchange, SandboxFaults faults, Duration delay) {
+  private boolean injected(HttpExchange exchange, SandboxFaults faults, Duration delay) {
     if (faults.errorShare() > 0 && sandbox.random.nextDouble() < faults.errorShare() && sandbox.takeInjection()) {
       sandbox.injected.increment();
       int status = faults.errorStatuses().get(sandbox.random.nextInt(faults.errorStatuses().size()));
@@ -140,7 +144,7 @@ final class SandboxHandler {
     }
     if (faults.throttleShare() > 0 && sandbox.random.nextDouble() < faults.throttleShare() && sandbox.takeInjection()) {
       sandbox.injected.increment();
-      exchange.header("Retry-After", faults.retryAfterAsDate()
+      exchange.getResponseHeaders().set("Retry-After", faults.retryAfterAsDate()
           ? DateTimeFormatter.RFC_1123_DATE_TIME.format(
               sandbox.clock.instant().plusSeconds(faults.retryAfterSeconds()).atOffset(ZoneOffset.UTC))
           : String.valueOf(faults.retryAfterSeconds()));
@@ -151,19 +155,19 @@ final class SandboxHandler {
   }
 
   /** Knot's 401 for bad credentials or a 400 for a missing Knot-Version; null when both are fine. */
-  private ObjectNode authenticate(SandboxExchange exchange) {
+  private ObjectNode authenticate(HttpExchange exchange) {
     boolean revoked = sandbox.faults().rejectCredentials();
     if (revoked) {
       sandbox.injected.increment();
     }
-    if (revoked || !sandbox.credentials.matchesAuthorization(exchange.header("Authorization"))) {
+    if (revoked || !sandbox.credentials.matchesAuthorization(exchange.getRequestHeaders().getFirst("Authorization"))) {
       // Seed 001's example 401 body, which has no display_message.
       ObjectNode n = JSON.createObjectNode();
       n.put("error_type", "INVALID_INPUT").put("error_code", "INVALID_API_KEYS")
           .put("error_message", "Invalid client_id or secret provided.");
       return n.put("_status", 401);
     }
-    String version = exchange.header("Knot-Version");
+    String version = exchange.getRequestHeaders().getFirst("Knot-Version");
     if (version == null) {
       return knotError("INVALID_REQUEST", "INVALID_FIELD", "the Knot-Version header is required");
     }
@@ -209,9 +213,11 @@ final class SandboxHandler {
     return n.path("_status").asInt(400);
   }
 
-  private static byte[] readBody(SandboxExchange exchange) throws IOException {
-    byte[] body = exchange.body(MAX_BODY + 1);
-    return body.length > MAX_BODY ? new byte[0] : body;
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(MAX_BODY + 1);
+      return body.length > MAX_BODY ? new byte[0] : body;
+    }
   }
 
   private static JsonNode parse(byte[] raw) {
@@ -223,9 +229,23 @@ final class SandboxHandler {
   }
 
   /** Sends {@code body} (its {@code _status} member removed) after {@code delay}. */
-  void reply(SandboxExchange exchange, int status, ObjectNode body, Duration delay) {
+  void reply(HttpExchange exchange, int status, ObjectNode body, Duration delay) {
     body.remove("_status");
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    sandbox.later(delay, () -> exchange.send(status, bytes));
+    sandbox.later(delay, () -> send(exchange, status, bytes));
+  }
+
+  static void send(HttpExchange exchange, int status, byte[] bytes) {
+    try {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        exchange.getResponseBody().write(bytes);
+      }
+    } catch (IOException e) {
+      // The client went away (timed out, or gave up): nothing to tell it.
+    } finally {
+      KnotSandbox.closeQuietly(exchange);
+    }
   }
 }

@@ -320,7 +320,8 @@ class KnotSandboxTest {
   void latencyHoldsNoThreadSoManySlowRequestsWaitTogether() throws Exception {
     sandbox.faults(SandboxFaults.builder().latency(Latency.fixed(Duration.ofMillis(400))).build());
     int requests = 200;
-    // 200 connections, left idle on the server afterwards (the next test needs them).
+    // 200 connections, left idle on the server afterwards: below the JDK server's idle limit only
+    // because the build raises it to 1024 as the launcher does (pom.xml, surefire).
     HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long start = System.nanoTime();
     List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
@@ -338,10 +339,10 @@ class KnotSandboxTest {
   }
 
   /**
-   * The cause of a "Connection reset" seen once in `mvn verify`, when the sandbox ran on the JDK's
-   * server: with its default idle limit (200), a sandbox that already held 200 idle connections (the
-   * test above leaves that many) closed a new client's connection right after its answer, and a
-   * second request on it failed. A raw socket shows whether the server closed it.
+   * The cause of a "Connection reset" seen once in `mvn verify`: with the JDK's default idle limit
+   * (200), a sandbox that already holds 200 idle connections (the test above leaves that many)
+   * closes a new client's connection right after its answer, and a second request on it fails. The
+   * build raises the limit as the launcher does; a raw socket shows whether the server closed it.
    */
   @Test
   void keepsAConnectionOpenAfterItsAnswerWhileTwoHundredOthersAreIdle() throws Exception {
@@ -379,30 +380,6 @@ class KnotSandboxTest {
         assertTrue(read > 0, "the key was answered");
         assertFalse(closedByServer, "the server closed the connection after its answer (maxIdleConnections="
             + System.getProperty("sun.net.httpserver.maxIdleConnections") + ")");
-      }
-    }
-  }
-
-  /**
-   * A real Knot's server sends a short answer in one write. The JDK's server flushed the headers
-   * and then wrote the body: with Nagle's algorithm the body then waited for the client's delayed
-   * acknowledgement, up to 40 ms more per answer (docs/BENCHMARKS.md item 25). Here a raw client's
-   * first read must hold the whole answer, status line to the body's last byte.
-   */
-  @Test
-  void answersInOneWriteHeadersAndBodyTogether() throws Exception {
-    String key = sandbox.keys.publicJwkJson();
-    for (int i = 0; i < 5; i++) {
-      try (Socket socket = new Socket(sandbox.baseUrl().getHost(), sandbox.baseUrl().getPort())) {
-        socket.setSoTimeout(5000);
-        socket.getOutputStream().write(("GET /jwe/key HTTP/1.1\r\nHost: sandbox\r\nAuthorization: "
-            + sandbox.credentials().basicAuthorization() + "\r\nKnot-Version: 2.0\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        byte[] buffer = new byte[65_536];
-        int n = socket.getInputStream().read(buffer);
-        String first = new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8);
-        assertTrue(first.startsWith("HTTP/1.1 200"), first);
-        assertTrue(first.endsWith("\r\n\r\n" + key), "the first read ends before the body: " + first);
       }
     }
   }

@@ -91,7 +91,8 @@ public final class KnotClient implements KnotGateway, AutoCloseable {
   /**
    * HTTP/2 for https: it multiplexes the calls over one TLS connection (negotiated by ALPN, so an
    * HTTP/1.1 server still works). HTTP/1.1 for plain http (the loopback sandbox): there HTTP/2
-   * would only add an h2c upgrade offer to each new connection's first request.
+   * would only add an h2c upgrade offer to each new connection's first request, and it costs no
+   * less per call than HTTP/1.1 (docs/BENCHMARKS.md item 25).
    */
   static HttpClient.Version versionFor(URI knotBaseUrl) {
     return "https".equalsIgnoreCase(knotBaseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;

@@ -2,6 +2,7 @@ package dev.cardswitch.knot.client;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.cardswitch.bench.LatencyDistribution;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -206,10 +207,10 @@ public final class HttpFloor {
       perCall.merge(now.group(), (now.nanos() - (then == null ? 0 : then.nanos())) / 1e6 / answered, Double::sum);
     });
     double total = perCall.values().stream().mapToDouble(Double::doubleValue).sum();
-    long[] latencies = calls.latencies();
-    Arrays.sort(latencies);
-    double p50 = percentile(latencies, 0.50);
-    double p99 = percentile(latencies, 0.99);
+    // Nearest rank over whole milliseconds, as the bench reports its latencies.
+    LatencyDistribution latencies = LatencyDistribution.of(Arrays.stream(calls.latencies()).map(n -> n / 1_000_000).toArray());
+    double p50 = latencies.count() == 0 ? Double.NaN : latencies.percentile(50);
+    double p99 = latencies.count() == 0 ? Double.NaN : latencies.percentile(99);
     String seen = seenByProtocol.entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue().sum()).sorted().reduce((a, b) -> a + ", " + b).orElse("none") + " on " + connections.size() + " connections";
     System.out.printf(Locale.ROOT, "%-6s round %d: %d answered in %.1f s (%.1f/s), %d failed, p50 %.0f ms, p99 %.0f ms;"
@@ -439,13 +440,6 @@ public final class HttpFloor {
       jwe[i] = i % 300 == 299 ? '.' : alphabet.charAt(random.nextInt(alphabet.length()));
     }
     return (prefix + new String(jwe) + suffix).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static double percentile(long[] sortedNanos, double q) {
-    if (sortedNanos.length == 0) {
-      return Double.NaN;
-    }
-    return sortedNanos[Math.min(sortedNanos.length - 1, (int) Math.ceil(q * sortedNanos.length) - 1)] / 1e6;
   }
 
   private static Map<String, String> options(String[] args) {

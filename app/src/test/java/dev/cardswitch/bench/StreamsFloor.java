@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * that of the topology's own threads only (its stream thread, and its producer's, consumer's and
  * admin's network threads), read per thread, so neither the broker, the load nor the JIT and GC are
  * in it. Run: {@code mvn -B -q -pl app -am -Pstreams-floor -DskipTests verify} with
- * {@code -Dfloor.args="--rate 1000 --events 20000 --warmup 60000 --shapes pass,hop,switch,full"}.
+ * {@code -Dfloor.args="--rate 1000 --events 20000 --warmup 60000 --shapes pass,hop,switch,full"};
+ * {@code --guarantee at_least_once} measures the same without exactly-once, what dropping it would
+ * save (item 26).
  *
  * <p>A measuring program, not part of the product. Not thread-safe.
  */
@@ -90,12 +93,14 @@ public final class StreamsFloor {
   private final EmbeddedKafka kafka;
   private final Path stateRoot;
   private final double rate;
+  private final String guarantee;
   private final KafkaProducer<String, byte[]> load;
 
-  private StreamsFloor(EmbeddedKafka kafka, Path stateRoot, double rate) {
+  private StreamsFloor(EmbeddedKafka kafka, Path stateRoot, double rate, String guarantee) {
     this.kafka = kafka;
     this.stateRoot = stateRoot;
     this.rate = rate;
+    this.guarantee = guarantee;
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "load");
@@ -109,11 +114,16 @@ public final class StreamsFloor {
     int events = Integer.parseInt(options.getOrDefault("events", "20000"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "60000"));
     List<String> shapes = List.of(options.getOrDefault("shapes", "pass,hop,switch,full").split(","));
+    String guarantee = options.getOrDefault("guarantee", StreamsConfig.EXACTLY_ONCE_V2);
+    if (!List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE).contains(guarantee)) {
+      throw new IllegalArgumentException("--guarantee is \"" + guarantee + "\": expected "
+          + StreamsConfig.EXACTLY_ONCE_V2 + " (the service's default) or " + StreamsConfig.AT_LEAST_ONCE);
+    }
     Path work = Files.createTempDirectory("streams-floor-");
     List<String> json = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
       kafka.createTopic(REFERENCES, PARTITIONS, Map.of("cleanup.policy", "compact"));
-      StreamsFloor floor = new StreamsFloor(kafka, work.resolve("state"), rate);
+      StreamsFloor floor = new StreamsFloor(kafka, work.resolve("state"), rate, guarantee);
       floor.loadReferences();
       for (String shape : shapes) {
         json.add(floor.run(shape.trim(), warmup, events));
@@ -123,6 +133,7 @@ public final class StreamsFloor {
       deleteQuietly(work);
     }
     System.out.println("{\"rate\":" + rate + ",\"events\":" + events + ",\"warmup\":" + warmup
+        + ",\"processing_guarantee\":\"" + guarantee + "\""
         + ",\"shapes\":{" + String.join(",", json) + "}}");
   }
 
@@ -138,21 +149,28 @@ public final class StreamsFloor {
       streams.start();
       long seen = offer(shape + " warm-up", in, 0, warmup, results, 0);
       Map<String, Long> before = topologyThreadCpu(applicationId);
+      Map<String, Double> loopsBefore = threadLoopTotals(streams);
       long startNanos = System.nanoTime();
       seen = offer(shape, in, warmup, events, results, seen);
       long spanNanos = System.nanoTime() - startNanos;
       Map<String, Long> after = topologyThreadCpu(applicationId);
+      Map<String, Double> loopsAfter = threadLoopTotals(streams);
       double stream = perEventMs(after.get("stream") - before.get("stream"), events);
       double clients = perEventMs(after.get("kafka_clients") - before.get("kafka_clients"), events);
+      // How many events each poll and each commit carried: what makes one guarantee cost more than
+      // the other on the stream thread (item 26).
+      double perPoll = events / Math.max(1, loopsAfter.get("poll-total") - loopsBefore.get("poll-total"));
+      double perCommit = events / Math.max(1, loopsAfter.get("commit-total") - loopsBefore.get("commit-total"));
       System.out.printf(Locale.ROOT, "%-6s %d events at %.0f/s in %.1f s: stream thread %.3f ms, Kafka clients' threads %.3f ms,"
-              + " together %.3f ms of CPU per event%n",
-          shape, events, rate, spanNanos / 1e9, stream, clients, stream + clients);
+              + " together %.3f ms of CPU per event; %.1f events per poll, %.1f per commit%n",
+          shape, events, rate, spanNanos / 1e9, stream, clients, stream + clients, perPoll, perCommit);
       if (seen != (long) warmup + events) {
         throw new IllegalStateException(shape + ": " + seen + " results for " + (warmup + events) + " events");
       }
       streams.close(Duration.ofSeconds(30));
-      return String.format(Locale.ROOT, "\"%s\":{\"stream_ms\":%.3f,\"kafka_clients_ms\":%.3f,\"total_ms\":%.3f}",
-          shape, stream, clients, stream + clients);
+      return String.format(Locale.ROOT, "\"%s\":{\"stream_ms\":%.3f,\"kafka_clients_ms\":%.3f,\"total_ms\":%.3f,"
+              + "\"events_per_poll\":%.2f,\"events_per_commit\":%.2f}",
+          shape, stream, clients, stream + clients, perPoll, perCommit);
     }
   }
 
@@ -267,7 +285,7 @@ public final class StreamsFloor {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.toString());
@@ -343,6 +361,17 @@ public final class StreamsFloor {
     return byGroup;
   }
 
+  /** The stream threads' polls and commits so far ({@code poll-total}, {@code commit-total}). */
+  private static Map<String, Double> threadLoopTotals(KafkaStreams streams) {
+    Map<String, Double> totals = new HashMap<>(Map.of("poll-total", 0.0, "commit-total", 0.0));
+    streams.metrics().forEach((name, metric) -> {
+      if (name.group().equals("stream-thread-metrics") && totals.containsKey(name.name())) {
+        totals.merge(name.name(), ((Number) metric.metricValue()).doubleValue(), Double::sum);
+      }
+    });
+    return totals;
+  }
+
   private static String cardOf(String task) {
     return "card-" + Math.floorMod(task.hashCode(), CARDS);
   }
@@ -355,8 +384,9 @@ public final class StreamsFloor {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-      if (!List.of("rate", "events", "warmup", "shapes").contains(name) || i + 1 == args.length) {
-        throw new IllegalArgumentException("expected --rate N, --events N, --warmup N or --shapes pass,hop,switch,full;"
+      if (!List.of("rate", "events", "warmup", "shapes", "guarantee").contains(name) || i + 1 == args.length) {
+        throw new IllegalArgumentException("expected --rate N, --events N, --warmup N, --shapes pass,hop,switch,full"
+            + " or --guarantee exactly_once_v2|at_least_once;"
             + " got " + args[i] + (i + 1 == args.length ? " without a value" : ""));
       }
       options.put(name, args[i + 1]);
